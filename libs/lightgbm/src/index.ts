@@ -1,0 +1,16 @@
+export { ModelFormatError, NativeLightGbmError, PredictInputError, UnsupportedModelError } from './lib/errors';
+export type { LightGbmModel, Objective, Tree } from './lib/model/types';
+export { MissingType, missingTypeOf, numFeatures, numIterations } from './lib/model/types';
+export { parseModel, parseObjective } from './lib/model/parse';
+export { formatDouble, gainImportance, serializeModel, splitImportance } from './lib/model/serialize';
+export type { OutputTransform } from './lib/model/objective';
+export { SUPPORTED_OBJECTIVES, applyTransform, outputTransform } from './lib/model/objective';
+export { ZERO_THRESHOLD, goesLeft, leafIndex, treeDepth } from './lib/predict/decision';
+export type { ContribOptions, IterationRange, PredictOptions } from './lib/predict/predictor';
+export { Predictor } from './lib/predict/predictor';
+export type { LibraryLocation } from './lib/native/library';
+export { findLightGbmLibrary } from './lib/native/library';
+export type { NativePredictOptions, PredictTypeName } from './lib/native/native-lightgbm';
+export { NativeBooster, NativeFastRow, NativeLightGbm } from './lib/native/native-lightgbm';
+export type { CliIo } from './lib/cli/main';
+export { runCli } from './lib/cli/main';

@@ -1,0 +1,208 @@
+import { PredictInputError } from '../errors';
+import { OutputTransform, applyTransform, outputTransform } from '../model/objective';
+import { parseModel } from '../model/parse';
+import { LightGbmModel, numFeatures, numIterations } from '../model/types';
+import { TreeFunction, compileTrees } from './compile';
+import { FlatForest } from './flat';
+import { TreeShap } from './shap';
+
+export interface IterationRange {
+  /** First boosting iteration to use (default 0). */
+  startIteration?: number;
+  /** Number of iterations from `startIteration`; 0 or absent = all the remaining ones (LightGBM's convention). */
+  numIteration?: number;
+}
+
+export interface PredictOptions extends IterationRange {
+  /** Raw scores (no sigmoid/softmax/exp). */
+  raw?: boolean;
+  /** Caller-allocated output of at least `nRows * numOutputs` values; filled and returned. */
+  out?: Float64Array;
+}
+
+export interface ContribOptions extends IterationRange {
+  /** Caller-allocated output of at least `nRows * numOutputs * (numFeatures + 1)` values. */
+  out?: Float64Array;
+}
+
+/** Rows evaluated per tree before moving to the next tree: keeps the block of rows and outputs in L1/L2 cache. */
+const ROW_BLOCK = 256;
+
+/**
+ * A compiled LightGBM model. Predictions equal LightGBM's to the last bit for raw scores (same double
+ * arithmetic, same summation order) and within rounding of `exp` for transformed outputs.
+ *
+ * ```ts
+ * const p = Predictor.fromText(fs.readFileSync('ctr_model.txt', 'utf8'));
+ * const out = p.predict(rows, nRows);          // rows: Float64Array, row-major, nRows × p.numFeatures
+ * const one = p.predictRow([0.7, 1200, 900, 7, 2.1, 14, 0, 1]);
+ * const phi = p.contributions(rows, nRows);    // nRows × (numFeatures + 1), expected value last
+ * ```
+ */
+export class Predictor {
+  readonly numFeatures: number;
+  /** Values per row: the number of classes for multiclass models, else 1. */
+  readonly numOutputs: number;
+  readonly numIterations: number;
+  readonly featureNames: readonly string[];
+  /** Compact node layout: ready at once, scores single rows (and batches until the batch code exists). */
+  private readonly flat: FlatForest;
+  /** Generated per-tree code for batches, built on first use or by {@link prepareBatch}. */
+  private trees: TreeFunction[] | null = null;
+  private readonly transform: OutputTransform | Error;
+  private shap: TreeShap[] | null = null;
+  private readonly rowScratch: Float64Array;
+  private readonly outScratch: Float64Array;
+
+  private constructor(readonly model: LightGbmModel) {
+    this.numFeatures = numFeatures(model);
+    this.numOutputs = model.numTreePerIteration;
+    this.numIterations = numIterations(model);
+    this.featureNames = model.featureNames;
+    try {
+      this.transform = outputTransform(model.objective);
+    } catch (e) {
+      this.transform = e as Error; // raw scores still work; transformed ones report why not
+    }
+    this.flat = new FlatForest(model);
+    this.rowScratch = new Float64Array(this.numFeatures);
+    this.outScratch = new Float64Array(this.numOutputs);
+  }
+
+  /** Compiles a parsed model (explicit, cacheable step: parse once, compile once, predict many times). */
+  static compile(model: LightGbmModel): Predictor {
+    return new Predictor(model);
+  }
+
+  /** Parses and compiles a LightGBM text model. */
+  static fromText(text: string): Predictor {
+    return new Predictor(parseModel(text));
+  }
+
+  /**
+   * Generates the batch code (one small function per tree, evaluated tree-major over blocks of rows). Runs on the
+   * first `predict()`; call it after loading to keep that cost off the first request. Returns the tree functions.
+   */
+  prepareBatch(): TreeFunction[] {
+    this.trees ??= compileTrees(this.model);
+    return this.trees;
+  }
+
+  /** Predictions for `nRows` rows laid out row-major in `rows` (`nRows × numFeatures`; NaN = missing). */
+  predict(rows: Float64Array, nRows: number, options: PredictOptions = {}): Float64Array {
+    this.checkRows(rows, nRows);
+    const [t0, t1] = this.treeRange(options);
+    const k = this.numOutputs;
+    const out = this.outBuffer(options.out, nRows * k, 'out');
+    out.fill(0, 0, nRows * k);
+    const nf = this.numFeatures;
+    const trees = this.prepareBatch();
+    for (let r0 = 0; r0 < nRows; r0 += ROW_BLOCK) {
+      const n = Math.min(ROW_BLOCK, nRows - r0);
+      const b = r0 * nf;
+      const o = r0 * k;
+      for (let t = t0; t < t1; t++) (trees[t] as TreeFunction)(rows, b, n, nf, out, o + (t % k), k);
+    }
+    this.finish(out, nRows, t0, t1, options.raw === true);
+    return out;
+  }
+
+  /**
+   * Single-row fast path for single-output models: no allocation per call. `row` has `numFeatures` values
+   * (a Float64Array is used as is; other array-likes are copied into a scratch row).
+   */
+  predictRow(row: ArrayLike<number>, options: Omit<PredictOptions, 'out'> = {}): number {
+    if (this.numOutputs !== 1) {
+      throw new PredictInputError(
+        `predictRow returns one value but this model has ${this.numOutputs} outputs per row; use predict()`,
+      );
+    }
+    if (row.length !== this.numFeatures) throw this.widthError(row.length, 1);
+    let x: Float64Array;
+    if (row instanceof Float64Array) x = row;
+    else {
+      x = this.rowScratch;
+      for (let f = 0; f < x.length; f++) x[f] = row[f] as number;
+    }
+    const [t0, t1] = this.treeRange(options);
+    const out = this.outScratch;
+    out[0] = 0;
+    this.flat.addRow(x, 0, t0, t1, out, 0, 1);
+    this.finish(out, 1, t0, t1, options.raw === true);
+    return out[0] as number;
+  }
+
+  /**
+   * SHAP feature contributions in LightGBM's `pred_contrib` layout: per row and per output,
+   * `numFeatures` contributions followed by the expected value. They sum to the raw score.
+   */
+  contributions(rows: Float64Array, nRows: number, options: ContribOptions = {}): Float64Array {
+    this.checkRows(rows, nRows);
+    const [t0, t1] = this.treeRange(options);
+    const nf = this.numFeatures;
+    const k = this.numOutputs;
+    const width = k * (nf + 1);
+    const out = this.outBuffer(options.out, nRows * width, 'out');
+    out.fill(0, 0, nRows * width);
+    this.shap ??= this.model.trees.map((t) => new TreeShap(t));
+    const shap = this.shap;
+    for (let r = 0; r < nRows; r++) {
+      for (let t = t0; t < t1; t++) {
+        (shap[t] as TreeShap).addContributions(rows, r * nf, out, r * width + (t % k) * (nf + 1), nf);
+      }
+    }
+    return out;
+  }
+
+  private finish(out: Float64Array, nRows: number, t0: number, t1: number, raw: boolean): void {
+    if (raw) return; // LightGBM's raw scores are plain sums, also for random forests (average_output)
+    const k = this.numOutputs;
+    if (this.transform instanceof Error) {
+      throw new PredictInputError(`${this.transform.message} (raw scores are available with { raw: true })`);
+    }
+    if (this.model.averageOutput && t1 > t0) {
+      const iters = (t1 - t0) / k;
+      for (let i = 0; i < nRows * k; i++) out[i] = (out[i] as number) / iters;
+    }
+    applyTransform(this.transform, out, nRows, k);
+  }
+
+  /** Tree index range for an iteration range, with LightGBM's clamping rules. */
+  private treeRange(o: IterationRange): [number, number] {
+    const total = this.numIterations;
+    const start = o.startIteration ?? 0;
+    const num = o.numIteration ?? 0;
+    if (!Number.isInteger(start) || start < 0) {
+      throw new PredictInputError(`startIteration must be an integer >= 0, got ${start}`);
+    }
+    if (!Number.isInteger(num)) throw new PredictInputError(`numIteration must be an integer, got ${num}`);
+    const s = Math.min(start, total);
+    const n = num > 0 ? Math.min(num, total - s) : total - s;
+    return [s * this.numOutputs, (s + n) * this.numOutputs];
+  }
+
+  private checkRows(rows: Float64Array, nRows: number): void {
+    if (!(rows instanceof Float64Array)) {
+      throw new PredictInputError(`rows must be a Float64Array (row-major, ${this.numFeatures} values per row)`);
+    }
+    if (!Number.isInteger(nRows) || nRows < 0) {
+      throw new PredictInputError(`nRows must be a non-negative integer, got ${nRows}`);
+    }
+    if (rows.length !== nRows * this.numFeatures) throw this.widthError(rows.length, nRows);
+  }
+
+  private widthError(got: number, nRows: number): PredictInputError {
+    const names = this.featureNames.length <= 12 ? ` (${this.featureNames.join(', ')})` : '';
+    return new PredictInputError(
+      `expected ${nRows} row(s) × ${this.numFeatures} features${names} = ${nRows * this.numFeatures} values, got ${got}`,
+    );
+  }
+
+  private outBuffer(out: Float64Array | undefined, len: number, name: string): Float64Array {
+    if (out === undefined) return new Float64Array(len);
+    if (!(out instanceof Float64Array) || out.length < len) {
+      throw new PredictInputError(`${name} must be a Float64Array of at least ${len} values`);
+    }
+    return out;
+  }
+}

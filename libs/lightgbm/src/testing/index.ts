@@ -1,0 +1,2 @@
+export type { GoldenCase } from './fixtures';
+export { FIXTURES_DIR, loadGoldenCase, loadGoldenCases, maxAbsDiff } from './fixtures';
