@@ -242,25 +242,18 @@ function parseTree(idx: number, fields: Map<string, Field>, startLine: number, n
     );
   }
 
-  const floats = (key: string, len: number, required: boolean): Float64Array => {
+  /** A numeric array field; optional statistics may be absent or written empty (a single-leaf tree has "leaf_weight="). */
+  const numbers = (key: string, len: number, required: boolean, integer: boolean): Float64Array | number[] => {
     const f = get(key);
-    // Optional statistics may be absent or written empty (a single-leaf tree has "leaf_weight=").
     if (!f || (!required && f.value.trim() === '')) {
       if (required && len > 0)
         throw new ModelFormatError(`${where}: missing "${key}" (expected ${len} values)`, startLine);
       return new Float64Array(len);
     }
-    return parseNumbers(f, key, len, where, false) as Float64Array;
+    return parseNumbers(f, key, len, where, integer);
   };
-  const ints = (key: string, len: number, required: boolean): Int32Array => {
-    const f = get(key);
-    if (!f) {
-      if (required && len > 0)
-        throw new ModelFormatError(`${where}: missing "${key}" (expected ${len} values)`, startLine);
-      return new Int32Array(len);
-    }
-    return Int32Array.from(parseNumbers(f, key, len, where, true));
-  };
+  const floats = (key: string, len: number, required: boolean) => numbers(key, len, required, false) as Float64Array;
+  const ints = (key: string, len: number, required: boolean) => Int32Array.from(numbers(key, len, required, true));
 
   const splitFeature = ints('split_feature', numNodes, true);
   const splitGain = floats('split_gain', numNodes, false);

@@ -55,7 +55,7 @@ export class FlatForest {
       const nNodes = tree.numLeaves - 1;
       // records: internal nodes first, then leaves
       const rec = (c: number) => (c >= 0 ? base + c : base + nNodes + ~c);
-      this.roots[ti] = nNodes === 0 ? base : base;
+      this.roots[ti] = base; // the root record (for a single-leaf tree: its leaf)
       this.depth[ti] = treeDepth(tree);
       for (let k = 0; k < nNodes; k++) {
         const g = base + k;
