@@ -93,7 +93,7 @@ export class Predictor {
     this.checkRows(rows, nRows);
     const [t0, t1] = this.treeRange(options);
     const k = this.numOutputs;
-    const out = this.outBuffer(options.out, nRows * k, 'out');
+    const out = this.outBuffer(options.out, nRows * k);
     out.fill(0, 0, nRows * k);
     const nf = this.numFeatures;
     const trees = this.prepareBatch();
@@ -142,7 +142,7 @@ export class Predictor {
     const nf = this.numFeatures;
     const k = this.numOutputs;
     const width = k * (nf + 1);
-    const out = this.outBuffer(options.out, nRows * width, 'out');
+    const out = this.outBuffer(options.out, nRows * width);
     out.fill(0, 0, nRows * width);
     this.shap ??= this.model.trees.map((t) => new TreeShap(t));
     const shap = this.shap;
@@ -198,10 +198,10 @@ export class Predictor {
     );
   }
 
-  private outBuffer(out: Float64Array | undefined, len: number, name: string): Float64Array {
+  private outBuffer(out: Float64Array | undefined, len: number): Float64Array {
     if (out === undefined) return new Float64Array(len);
     if (!(out instanceof Float64Array) || out.length < len) {
-      throw new PredictInputError(`${name} must be a Float64Array of at least ${len} values`);
+      throw new PredictInputError(`out must be a Float64Array of at least ${len} values`);
     }
     return out;
   }
