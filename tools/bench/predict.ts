@@ -86,17 +86,67 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/**
+ * JS heap + external bytes (array buffers and WebAssembly memory) each model adds once loaded and warmed up on both paths.
+ * Measured in a fresh process (`--heap-only`) after one unmeasured load of the same model, every earlier model still
+ * held, so that neither JIT code nor another model's garbage skews a figure; load times stay cold in the main run.
+ */
+function heapInChildProcess(): Record<string, number> {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, join(__dirname, '..', 'scripts', 'ts-run.cjs'), __filename, ...args, '--heap-only'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
+}
+
+function measureHeap(nf: number, all: Float64Array): Record<string, number> {
+  const held: Predictor[] = [];
+  const bytes: Record<string, number> = {};
+  if (!gc) return bytes;
+  const load = (text: string): Predictor => {
+    const p = Predictor.fromText(text);
+    p.predictRow(all.subarray(0, nf));
+    p.prepareBatch();
+    p.predict(all.subarray(0, 256 * nf), 256);
+    return p;
+  };
+  for (const m of MODELS) {
+    const text = readFileSync(join(MODELS_DIR, m.file), 'utf8');
+    held.push(load(text)); // once unmeasured (and kept, so that its buffers are not freed mid-measurement): JIT code and type feedback are not the model's memory
+    gc();
+    gc();
+    const before = process.memoryUsage();
+    const p = load(text);
+    gc();
+    gc();
+    const after = process.memoryUsage();
+    bytes[m.file] = after.heapUsed - before.heapUsed + (after.external - before.external);
+    held.push(p);
+  }
+  if (held.length !== 2 * MODELS.length) throw new Error('unreachable');
+  return bytes;
+}
+
 function main(): void {
   ensureModels();
-  const native = NativeLightGbm.load();
   const meta = JSON.parse(readFileSync(join(MODELS_DIR, 'rows.json'), 'utf8')) as { rows: number; features: string[] };
   const nf = meta.features.length;
   const all = new Float64Array(readFileSync(join(MODELS_DIR, 'rows.f64')).buffer.slice(0));
+  if (args.includes('--heap-only')) {
+    console.log(JSON.stringify(measureHeap(nf, all)));
+    return;
+  }
+  const native = NativeLightGbm.load();
   const sampleRows = meta.rows;
   if (all.length !== sampleRows * nf)
     throw new Error(`rows.f64 holds ${all.length} values, expected ${sampleRows * nf}`);
 
+  const heapBytes = heapInChildProcess();
   const loadRows: string[][] = [];
+  const engineRows: string[][] = [];
   const speedRows: string[][] = [];
   const verdicts: string[] = [];
   for (const m of MODELS) {
@@ -105,8 +155,6 @@ function main(): void {
     const bytes = statSync(path).size;
 
     // ---- load: ours = parse + compile + first prediction (ready to serve); LightGBM = LoadModelFromString -----
-    gc?.();
-    const heap0 = process.memoryUsage();
     const t0 = now();
     const p = Predictor.fromText(text);
     const tParsed = now();
@@ -115,9 +163,6 @@ function main(): void {
     p.prepareBatch();
     p.predict(all.subarray(0, 256 * nf), 256);
     const tBatch = now();
-    gc?.();
-    const heap1 = process.memoryUsage();
-    const heapBytes = heap1.heapUsed - heap0.heapUsed + (heap1.arrayBuffers - heap0.arrayBuffers);
     const t1 = now();
     const booster = native.boosterFromString(text);
     const lgbLoad = now() - t1;
@@ -128,7 +173,7 @@ function main(): void {
       fmt(tReady - t0, 1),
       fmt(tBatch - tReady, 1),
       fmt(lgbLoad, 1),
-      gc ? `${fmt(heapBytes / 1e6, 2)} MB` : 'n/a (--expose-gc)',
+      heapBytes[m.file] !== undefined ? `${fmt((heapBytes[m.file] as number) / 1e6, 2)} MB` : 'n/a',
     ]);
 
     // ---- correctness on the whole sample before timing anything ---------------------------------------------
@@ -138,6 +183,10 @@ function main(): void {
     for (let i = 0; i < ours.length; i++)
       maxDiff = Math.max(maxDiff, Math.abs((ours[i] as number) - (theirs[i] as number)));
     if (maxDiff > 1e-9) throw new Error(`${m.label}: predictions differ from LightGBM by ${maxDiff}`);
+    for (let r = 0; r < 2000; r++) {
+      const got = p.predictRow(all.subarray(r * nf, (r + 1) * nf), { raw: true });
+      if (!Object.is(got, theirs[r])) throw new Error(`${m.label}: single row ${r}: ${got} vs LightGBM ${theirs[r]}`);
+    }
 
     // ---- batch 1 ---------------------------------------------------------------------------------------------
     const fast = booster.singleRowFast({ type: 'normal' });
@@ -181,6 +230,31 @@ function main(): void {
       if (ob < 1.5 * lb) verdicts.push(`${m.label}: batch ${batch} below 1.5× LightGBM`);
     }
     booster.free();
+
+    // ---- the engines side by side (what `auto` chose, and what the alternative would have given) ----------------
+    const walk = Predictor.fromText(text, { singleRow: 'walk', batch: 'codegen' });
+    const quick = Predictor.fromText(text, { singleRow: 'quickscorer', batch: 'quickscorer' });
+    let j1 = 0;
+    let j2 = 0;
+    const [q1, w1] = best(
+      () => rate(() => (sink += quick.predictRow(rowViews[j1++ & 1023] as Float64Array)), 1),
+      () => rate(() => (sink += walk.predictRow(rowViews[j2++ & 1023] as Float64Array)), 1),
+    );
+    const big = all.subarray(0, 10_000 * nf);
+    const outQ = new Float64Array(10_000);
+    const outW = new Float64Array(10_000);
+    const [qb, wb] = best(
+      () => rate(() => quick.predict(big, 10_000, { out: outQ }), 10_000),
+      () => rate(() => walk.predict(big, 10_000, { out: outW }), 10_000),
+    );
+    engineRows.push([
+      m.label,
+      `${p.engines.singleRow} / ${p.engines.batch}`,
+      fmt(1e6 / q1, 2),
+      fmt(1e6 / w1, 2),
+      fmt(1e6 / qb, 2),
+      fmt(1e6 / wb, 2),
+    ]);
     if (sink === 42) console.log(''); // keep the single-row results observable
   }
 
@@ -210,8 +284,23 @@ function main(): void {
     ),
   );
   console.log(
-    'adrank load = parse + node layout; ready = load + first single-row prediction; batch codegen = per-tree code ' +
-      'generation + first 256-row batch (done once, on the first batch or by prepareBatch()); heap = heap + array buffers after load and batch codegen',
+    'adrank load = parse + layouts (nodes, QuickScorer masks); ready = load + first single-row prediction; ' +
+      'batch codegen = per-tree code generation when the batch engine is codegen (done once, on the first batch or ' +
+      'by prepareBatch()) + first 256-row batch; heap = JS heap + external memory (array buffers, WebAssembly memory) per loaded model, measured in a fresh process',
+  );
+  console.log('');
+  console.log(
+    table(
+      [
+        'model',
+        'auto engines (row / batch)',
+        'quickscorer µs/row',
+        'walk µs/row',
+        'quickscorer 10k µs/row',
+        'codegen 10k µs/row',
+      ],
+      engineRows,
+    ),
   );
   console.log('');
   console.log(

@@ -56,6 +56,25 @@ describe(`random models from the real LightGBM (ADRANK_PARITY_SEED=${seed})`, ()
         expect(p.predictRow(c.rows.subarray(r * p.numFeatures, (r + 1) * p.numFeatures), { raw: true })).toBe(c.raw[r]);
       }
     });
+
+    it('every engine gives LightGBM raw scores bit for bit', () => {
+      const engines =
+        c.numClass === 1
+          ? ([
+              { singleRow: 'quickscorer', batch: 'quickscorer' },
+              { singleRow: 'walk', batch: 'codegen' },
+            ] as const)
+          : ([{ singleRow: 'walk', batch: 'codegen' }] as const);
+      for (const e of engines) {
+        const p = Predictor.fromText(c.modelText, e);
+        expect(maxAbsDiff(p.predict(c.rows, c.nRows, { raw: true }), c.raw)).toBe(0);
+        for (let r = 0; r < c.nRows && p.numOutputs === 1; r++) {
+          expect(p.predictRow(c.rows.subarray(r * p.numFeatures, (r + 1) * p.numFeatures), { raw: true })).toBe(
+            c.raw[r],
+          );
+        }
+      }
+    });
   });
 });
 

@@ -4,6 +4,8 @@ import { parseModel } from '../model/parse';
 import { LightGbmModel, numFeatures, numIterations } from '../model/types';
 import { TreeFunction, compileTrees } from './compile';
 import { FlatForest } from './flat';
+import { BATCH_NS_PER_STEP, FLAT_NS_PER_STEP, QuickScorer } from './quick';
+import { treeDepth } from './decision';
 import { TreeShap } from './shap';
 
 export interface IterationRange {
@@ -23,6 +25,24 @@ export interface PredictOptions extends IterationRange {
 export interface ContribOptions extends IterationRange {
   /** Caller-allocated output of at least `nRows * numOutputs * (numFeatures + 1)` values. */
   out?: Float64Array;
+}
+
+/**
+ * How predictions are computed. All engines give the same bits; they differ in speed by model shape.
+ * - `quickscorer`: feature-major bit masks (QuickScorer with SIMD snapshots) — single-output models, trees ≤ 64 leaves.
+ * - `walk`: single rows walk a compact node layout, four trees in lock-step.
+ * - `codegen`: batches run one generated function per tree over blocks of rows.
+ * `auto` (default) picks by an estimated cost per row from the model's shape.
+ */
+export interface EngineOptions {
+  singleRow?: 'auto' | 'quickscorer' | 'walk';
+  batch?: 'auto' | 'quickscorer' | 'codegen';
+}
+
+/** The engines a predictor uses for whole-model predictions (iteration slices always use walk / codegen). */
+export interface Engines {
+  singleRow: 'quickscorer' | 'walk';
+  batch: 'quickscorer' | 'codegen';
 }
 
 /** Rows evaluated per tree before moving to the next tree: keeps the block of rows and outputs in L1/L2 cache. */
@@ -45,8 +65,18 @@ export class Predictor {
   readonly numOutputs: number;
   readonly numIterations: number;
   readonly featureNames: readonly string[];
-  /** Compact node layout: ready at once, scores single rows (and batches until the batch code exists). */
-  private readonly flat: FlatForest;
+  /** Compact node layout for the walk engine: built at once when it serves single rows, else on first use (slices). */
+  private flat: FlatForest | null = null;
+  /**
+   * Feature-major layout (QuickScorer) for whole-model predictions of single-output models; null when not taken
+   * (multi-output, trees over 64 leaves, or estimated slower than both tree walks).
+   */
+  private readonly quick: QuickScorer | null;
+  /** Whether single rows / batches go through `quick` (chosen by estimated cost per row). */
+  private readonly quickRow: boolean;
+  private readonly quickBatch: boolean;
+  /** What whole-model predictions run on. */
+  readonly engines: Engines;
   /** Generated per-tree code for batches, built on first use or by {@link prepareBatch}. */
   private trees: TreeFunction[] | null = null;
   private readonly transform: OutputTransform | Error;
@@ -54,7 +84,10 @@ export class Predictor {
   private readonly rowScratch: Float64Array;
   private readonly outScratch: Float64Array;
 
-  private constructor(readonly model: LightGbmModel) {
+  private constructor(
+    readonly model: LightGbmModel,
+    engines: EngineOptions = {},
+  ) {
     this.numFeatures = numFeatures(model);
     this.numOutputs = model.numTreePerIteration;
     this.numIterations = numIterations(model);
@@ -64,28 +97,55 @@ export class Predictor {
     } catch (e) {
       this.transform = e as Error; // raw scores still work; transformed ones report why not
     }
-    this.flat = new FlatForest(model);
+    const row = engines.singleRow ?? 'auto';
+    const batch = engines.batch ?? 'auto';
+    if (!['auto', 'quickscorer', 'walk'].includes(row) || !['auto', 'quickscorer', 'codegen'].includes(batch)) {
+      throw new PredictInputError(
+        `engines: singleRow must be auto|quickscorer|walk and batch auto|quickscorer|codegen, got ${JSON.stringify(engines)}`,
+      );
+    }
+    const wanted = row !== 'walk' || batch !== 'codegen';
+    const quick = wanted && this.numOutputs === 1 ? QuickScorer.build(model, this.numFeatures) : null;
+    if (quick === null && (row === 'quickscorer' || batch === 'quickscorer')) {
+      throw new PredictInputError(
+        this.numOutputs !== 1
+          ? `the quickscorer engine takes single-output models; this one has ${this.numOutputs} outputs per row`
+          : 'the quickscorer engine takes trees of at most 64 leaves; this model has wider ones',
+      );
+    }
+    let steps = 0;
+    for (const t of model.trees) steps += treeDepth(t);
+    this.quickRow =
+      quick !== null && (row === 'quickscorer' || (row === 'auto' && quick.costNs < steps * FLAT_NS_PER_STEP));
+    this.quickBatch =
+      quick !== null && (batch === 'quickscorer' || (batch === 'auto' && quick.costNs < steps * BATCH_NS_PER_STEP));
+    this.quick = this.quickRow || this.quickBatch ? quick : null;
+    if (!this.quickRow) this.flat = new FlatForest(model);
+    this.engines = {
+      singleRow: this.quickRow ? 'quickscorer' : 'walk',
+      batch: this.quickBatch ? 'quickscorer' : 'codegen',
+    };
     this.rowScratch = new Float64Array(this.numFeatures);
     this.outScratch = new Float64Array(this.numOutputs);
   }
 
   /** Compiles a parsed model (explicit, cacheable step: parse once, compile once, predict many times). */
-  static compile(model: LightGbmModel): Predictor {
-    return new Predictor(model);
+  static compile(model: LightGbmModel, engines: EngineOptions = {}): Predictor {
+    return new Predictor(model, engines);
   }
 
   /** Parses and compiles a LightGBM text model. */
-  static fromText(text: string): Predictor {
-    return new Predictor(parseModel(text));
+  static fromText(text: string, engines: EngineOptions = {}): Predictor {
+    return new Predictor(parseModel(text), engines);
   }
 
   /**
    * Generates the batch code (one small function per tree, evaluated tree-major over blocks of rows). Runs on the
    * first `predict()`; call it after loading to keep that cost off the first request. Returns the tree functions.
    */
-  prepareBatch(): TreeFunction[] {
+  prepareBatch(): void {
+    if (this.quickBatch) return; // whole-model batches are scored row by row by QuickScorer; no code to generate
     this.trees ??= compileTrees(this.model);
-    return this.trees;
   }
 
   /** Predictions for `nRows` rows laid out row-major in `rows` (`nRows × numFeatures`; NaN = missing). */
@@ -96,7 +156,13 @@ export class Predictor {
     const out = this.outBuffer(options.out, nRows * k);
     out.fill(0, 0, nRows * k);
     const nf = this.numFeatures;
-    const trees = this.prepareBatch();
+    if (this.quickBatch && t0 === 0 && t1 === this.model.trees.length) {
+      const quick = this.quick as QuickScorer;
+      for (let r = 0; r < nRows; r++) out[r] = quick.score(rows, r * nf);
+      this.finish(out, nRows, t0, t1, options.raw === true);
+      return out;
+    }
+    const trees = (this.trees ??= compileTrees(this.model));
     for (let r0 = 0; r0 < nRows; r0 += ROW_BLOCK) {
       const n = Math.min(ROW_BLOCK, nRows - r0);
       const b = r0 * nf;
@@ -126,8 +192,11 @@ export class Predictor {
     }
     const [t0, t1] = this.treeRange(options);
     const out = this.outScratch;
-    out[0] = 0;
-    this.flat.addRow(x, 0, t0, t1, out, 0, 1);
+    if (this.quickRow && t0 === 0 && t1 === this.model.trees.length) out[0] = (this.quick as QuickScorer).score(x);
+    else {
+      out[0] = 0;
+      (this.flat ??= new FlatForest(this.model)).addRow(x, 0, t0, t1, out, 0, 1);
+    }
     this.finish(out, 1, t0, t1, options.raw === true);
     return out[0] as number;
   }

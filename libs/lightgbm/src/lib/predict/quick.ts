@@ -1,0 +1,364 @@
+import { DecisionBits, LightGbmModel, Tree } from '../model/types';
+import { ZERO_THRESHOLD, goesLeft } from './decision';
+import { WordArena } from './simd';
+
+/** Widest trees this layout takes: 64 leaves (two 32-bit words of leaf bits per tree). */
+export const QUICK_MAX_LEAVES = 64;
+
+/** Special-value flags of a node: goes right when the feature reads as 0 (|v| ≤ 1e-35) / as NaN. */
+const RIGHT_IF_ZERO = 1;
+const RIGHT_IF_NAN = 2;
+
+/** Estimated cost of one step of one tree walk in {@link FlatForest} (single row), in ns. */
+export const FLAT_NS_PER_STEP = 4;
+/** Estimated cost of one step of one tree walk in the generated batch code, per row, in ns. */
+export const BATCH_NS_PER_STEP = 1.3;
+
+/** Memory for per-feature mask snapshots, per model. */
+const SNAPSHOT_BUDGET_BYTES = 8 << 20;
+/** A snapshot every SNAP_MIN_STEP nodes or more: at most that many node masks are applied after one. */
+const SNAP_MIN_STEP = 16;
+
+/** Layout choices, for tests and measurements; the defaults are what the predictor uses. */
+export interface QuickOptions {
+  /** Vector ANDs on WebAssembly SIMD when the engine has it (default true). */
+  simd?: boolean;
+  /** Which features keep snapshots: by estimated cost (default), every feature, or none. */
+  snapshots?: 'auto' | 'all' | 'none';
+  /** Nodes between two snapshots (default: ≥ 16, at most 128 snapshots per feature). */
+  step?: number;
+}
+
+/**
+ * Single-row scoring by feature instead of by tree (QuickScorer, Lucchese et al., SIGIR 2015).
+ *
+ * Every leaf of a tree owns one bit, leftmost leaf in the highest bit. Each numerical node knows the mask that clears
+ * the leaves of its left subtree. The nodes of each feature are sorted by threshold, so for a value `v` the nodes it
+ * sends right (`v > threshold`) are a prefix of that feature's list; ANDing their masks into the tree masks leaves
+ * the exit leaf of every tree as the leftmost surviving bit — `Math.clz32` of the mask. Sums are added in tree order,
+ * as LightGBM adds them.
+ *
+ * Seed models split few features many times (thousands of nodes per feature), so a feature with many nodes keeps
+ * snapshots: the AND of every prefix of `step` nodes, as one mask vector over all trees. Scoring that feature is a
+ * binary search for the prefix length, one AND of a snapshot vector, and fewer than `step` single nodes.
+ *
+ * LightGBM's missing-value rules only matter when a value is NaN or within ±kZeroThreshold. The set of nodes such a
+ * value sends right does not depend on the value, so it is precomputed per feature (a snapshot each for "zero" and
+ * "NaN", or direction flags per node for features without snapshots). Categorical nodes are decided one by one with
+ * LightGBM's full rule. Models with trees of more than {@link QUICK_MAX_LEAVES} leaves are not taken.
+ */
+export class QuickScorer {
+  /** 1 or 2: 32-bit words of leaf bits per tree. */
+  private readonly words: number;
+  private readonly numTrees: number;
+  /** numTrees × words, rounded up to a multiple of 4: the length of a mask vector. */
+  private readonly vecLen: number;
+  /** Per feature f: nodes [featStart[f], featStart[f+1]) sorted by threshold, the last one a +Infinity sentinel. */
+  private readonly featStart: Int32Array;
+  private readonly thr: Float64Array;
+  /** Mask slot (tree × words) of each node. */
+  private readonly slot: Int32Array;
+  /** `words` masks per node: the bits that survive when the node sends the row right. */
+  private readonly nodeMask: Int32Array;
+  private readonly flags: Uint8Array;
+  /**
+   * Per feature with snapshots: offset of its first vector in `snaps` (else -1). Vectors: prefix snapshot s = AND of
+   * nodes [0, s·step), for s = 0…⌊n/step⌋, then the "zero" vector, then the "NaN" vector.
+   */
+  private readonly snapAt: Int32Array;
+  private readonly snapStep: Int32Array;
+  /** The row's masks (words [0, vecLen)) followed by the snapshot vectors; ANDs of vectors run on WebAssembly SIMD. */
+  private readonly arena: WordArena;
+  /** Categorical nodes: feature, slot, tree index, node index, and `words` masks each. */
+  private readonly cats: { feature: number; slot: number; tree: Tree; node: number; mask: Int32Array }[] = [];
+  /** Initial masks (all leaves alive), copied into `masks` for each row. */
+  private readonly init: Int32Array;
+  /** `arena.words`: the masks of the row being scored live at its start. */
+  private readonly masks: Int32Array;
+  /** Leaf values by tree and left-to-right position, `32 × words` per tree. */
+  private readonly leafByPos: Float64Array;
+  /**
+   * Estimated nanoseconds per row on the machine this was tuned on (the per-operation costs measured by
+   * `npm run bench:predict`), comparable with {@link FLAT_NS_PER_STEP} and {@link BATCH_NS_PER_STEP}.
+   */
+  readonly costNs: number;
+
+  /** The layout for `model`, or null when some tree has more than {@link QUICK_MAX_LEAVES} leaves. */
+  static build(model: LightGbmModel, numFeatures: number, options: QuickOptions = {}): QuickScorer | null {
+    let maxLeaves = 1;
+    for (const t of model.trees) maxLeaves = Math.max(maxLeaves, t.numLeaves);
+    if (maxLeaves > QUICK_MAX_LEAVES) return null;
+    return new QuickScorer(model, numFeatures, maxLeaves <= 32 ? 1 : 2, options);
+  }
+
+  /** True when vector ANDs run on WebAssembly SIMD. */
+  get simd(): boolean {
+    return this.arena.simd;
+  }
+
+  private constructor(model: LightGbmModel, numFeatures: number, words: number, options: QuickOptions) {
+    const { simd = true, snapshots = 'auto', step: fixedStep } = options;
+    this.words = words;
+    const trees = model.trees;
+    this.numTrees = trees.length;
+    this.vecLen = Math.ceil((trees.length * words) / 4) * 4;
+    const stride = 32 * words;
+    this.leafByPos = new Float64Array(trees.length * stride);
+    this.init = new Int32Array(this.vecLen);
+    // Per feature: its numerical nodes (plus a sentinel), first unsorted, then sorted by threshold.
+    const featStart = new Int32Array(numFeatures + 1);
+    for (const tree of trees) {
+      for (let k = 0; k < tree.numLeaves - 1; k++) {
+        if (!((tree.decisionType[k] as number) & DecisionBits.categorical)) {
+          const f = tree.splitFeature[k] as number;
+          featStart[f + 1] = (featStart[f + 1] as number) + 1;
+        }
+      }
+    }
+    for (let f = 0; f < numFeatures; f++)
+      featStart[f + 1] = (featStart[f + 1] as number) + (featStart[f] as number) + 1;
+    const total = featStart[numFeatures] as number;
+    const thrU = new Float64Array(total);
+    const slotU = new Int32Array(total);
+    const maskU = new Int32Array(total * words);
+    const flagsU = new Uint8Array(total);
+    const fill = featStart.slice(0, numFeatures);
+    const catMask = (lo: number, hi: number): Int32Array => {
+      const m = new Int32Array(words);
+      for (let w = 0; w < words; w++) m[w] = ~rangeBits(lo - 32 * w, hi - 32 * w);
+      return m;
+    };
+    trees.forEach((tree, ti) => {
+      const slot = ti * words;
+      // Left-to-right leaf positions, and the position range [lo, hi) of every node's left subtree.
+      const pos = new Int32Array(tree.numLeaves);
+      const nNodes = tree.numLeaves - 1;
+      const leftLo = new Int32Array(Math.max(0, nNodes));
+      const leftHi = new Int32Array(Math.max(0, nNodes));
+      let next = 0;
+      const visit = (c: number): void => {
+        if (c < 0) {
+          pos[~c] = next++;
+          return;
+        }
+        leftLo[c] = next;
+        visit(tree.leftChild[c] as number);
+        leftHi[c] = next;
+        visit(tree.rightChild[c] as number);
+      };
+      if (nNodes > 0) visit(0);
+      for (let l = 0; l < tree.numLeaves; l++) {
+        const p = pos[l] as number;
+        this.leafByPos[ti * stride + p] = tree.leafValue[l] as number;
+        setBit(this.init, slot, p);
+      }
+      for (let k = 0; k < nNodes; k++) {
+        const lo = leftLo[k] as number;
+        const hi = leftHi[k] as number;
+        const feature = tree.splitFeature[k] as number;
+        if ((tree.decisionType[k] as number) & DecisionBits.categorical) {
+          this.cats.push({ feature, slot, tree, node: k, mask: catMask(lo, hi) });
+          continue;
+        }
+        const i = fill[feature] as number;
+        fill[feature] = i + 1;
+        thrU[i] = tree.threshold[k] as number;
+        slotU[i] = slot;
+        for (let w = 0; w < words; w++) maskU[i * words + w] = ~rangeBits(lo - 32 * w, hi - 32 * w);
+        flagsU[i] = (goesLeft(tree, k, 0) ? 0 : RIGHT_IF_ZERO) | (goesLeft(tree, k, NaN) ? 0 : RIGHT_IF_NAN);
+      }
+    });
+
+    this.featStart = featStart;
+    this.thr = new Float64Array(total);
+    this.slot = new Int32Array(total);
+    this.nodeMask = new Int32Array(total * words);
+    this.flags = new Uint8Array(total);
+    const order = new Int32Array(total);
+    for (let f = 0; f < numFeatures; f++) {
+      const a = featStart[f] as number;
+      const end = (featStart[f + 1] as number) - 1; // the sentinel's place
+      const idx = order.subarray(a, end);
+      for (let i = 0; i < idx.length; i++) idx[i] = a + i;
+      idx.sort((x, y) => (thrU[x] as number) - (thrU[y] as number));
+      for (let n = a; n < end; n++) {
+        const j = order[n] as number;
+        this.thr[n] = thrU[j] as number;
+        this.slot[n] = slotU[j] as number;
+        for (let w = 0; w < words; w++) this.nodeMask[n * words + w] = maskU[j * words + w] as number;
+        this.flags[n] = flagsU[j] as number;
+      }
+      this.thr[end] = Infinity; // sentinel: no value passes it (+Infinity stops at it too)
+    }
+    const counts = Array.from(
+      { length: numFeatures },
+      (_, f) => (featStart[f + 1] as number) - (featStart[f] as number) - 1,
+    );
+
+    // Snapshots for the features where scanning nodes would cost more than ANDing whole vectors, busiest first.
+    this.snapAt = new Int32Array(numFeatures).fill(-1);
+    this.snapStep = new Int32Array(numFeatures);
+    const vecBytes = this.vecLen * 4;
+    const busiest = counts
+      .map((count, f) => ({ f, count }))
+      .filter((e) =>
+        snapshots === 'auto'
+          ? 8 * e.count >= this.vecLen && e.count >= 2 * SNAP_MIN_STEP
+          : snapshots === 'all' && e.count > 0,
+      )
+      .sort((a, b) => b.count - a.count);
+    let budget = Math.floor(SNAPSHOT_BUDGET_BYTES / vecBytes);
+    let vectors = 1; // the row's masks
+    const plan: Array<{ f: number; step: number; count: number }> = [];
+    for (const { f, count } of busiest) {
+      // 128 prefix snapshots at most, and at least SNAP_MIN_STEP nodes between two.
+      const step = fixedStep ?? Math.max(SNAP_MIN_STEP, Math.ceil(count / 128));
+      const need = Math.floor(count / step) + 3;
+      if (need > budget) break;
+      budget -= need;
+      this.snapAt[f] = vectors * this.vecLen;
+      this.snapStep[f] = step;
+      vectors += need;
+      plan.push({ f, step, count });
+    }
+    let cost = 2 * trees.length + 20 * this.cats.length;
+    counts.forEach((count, f) => {
+      const step = this.snapStep[f] as number;
+      cost += (this.snapAt[f] as number) >= 0 ? this.vecLen * 0.2 + step * 1.5 + 25 : count * 1.5;
+    });
+    this.costNs = cost;
+    this.arena = new WordArena(vectors * this.vecLen, simd);
+    this.masks = this.arena.words;
+    const snaps = this.arena.words;
+    for (const { f, step, count } of plan) {
+      const at = this.snapAt[f] as number;
+      const k0 = this.featStart[f] as number;
+      const nSnaps = Math.floor(count / step) + 1;
+      const cur = this.init.slice();
+      snaps.set(cur, at);
+      for (let i = 0; i < count; i++) {
+        this.andNode(cur, k0 + i);
+        if ((i + 1) % step === 0) snaps.set(cur, at + ((i + 1) / step) * this.vecLen);
+      }
+      for (const [which, bit] of [
+        [nSnaps, RIGHT_IF_ZERO],
+        [nSnaps + 1, RIGHT_IF_NAN],
+      ] as const) {
+        const v = this.init.slice();
+        for (let i = 0; i < count; i++) if ((this.flags[k0 + i] as number) & bit) this.andNode(v, k0 + i);
+        snaps.set(v, at + which * this.vecLen);
+      }
+    }
+  }
+
+  /** Raw score of all trees for the row at `x[base…]`, summed in tree order. */
+  score(x: Float64Array, base = 0): number {
+    const { featStart, thr, snapAt, snapStep, arena, masks, vecLen } = this;
+    masks.set(this.init);
+    const nf = featStart.length - 1;
+    for (let f = 0; f < nf; f++) {
+      const k0 = featStart[f] as number;
+      const end = (featStart[f + 1] as number) - 1; // the sentinel
+      if (k0 === end) continue;
+      const v = x[base + f] as number;
+      const regular = v > ZERO_THRESHOLD || v < -ZERO_THRESHOLD;
+      const at = snapAt[f] as number;
+      if (at < 0) {
+        if (regular) this.scan(k0, v);
+        else this.flagged(k0, end, v === v ? RIGHT_IF_ZERO : RIGHT_IF_NAN);
+        continue;
+      }
+      const step = snapStep[f] as number;
+      let vec: number;
+      let k = k0;
+      if (regular) {
+        // nodes [k0, k) have threshold < v: lower bound of v
+        let hi = end;
+        while (k < hi) {
+          const mid = (k + hi) >>> 1;
+          if ((thr[mid] as number) < v) k = mid + 1;
+          else hi = mid;
+        }
+        const s = ((k - k0) / step) | 0;
+        vec = at + s * vecLen;
+        this.apply(k0 + s * step, k);
+      } else {
+        vec = at + (Math.floor((end - k0) / step) + (v === v ? 1 : 2)) * vecLen;
+      }
+      arena.and(0, vec, vecLen);
+    }
+    for (const c of this.cats) {
+      if (!goesLeft(c.tree, c.node, x[base + c.feature] as number)) {
+        for (let w = 0; w < this.words; w++) masks[c.slot + w] = (masks[c.slot + w] as number) & (c.mask[w] as number);
+      }
+    }
+    return this.words === 1 ? this.sum1() : this.sum2();
+  }
+
+  /** Applies every node from k while its threshold is below v (the sentinel stops the walk). */
+  private scan(k: number, v: number): void {
+    const { thr, slot, nodeMask, masks } = this;
+    if (this.words === 1) {
+      while ((thr[k] as number) < v) {
+        const s = slot[k] as number;
+        masks[s] = (masks[s] as number) & (nodeMask[k] as number);
+        k++;
+      }
+    } else {
+      while ((thr[k] as number) < v) {
+        const s = slot[k] as number;
+        masks[s] = (masks[s] as number) & (nodeMask[k << 1] as number);
+        masks[s + 1] = (masks[s + 1] as number) & (nodeMask[(k << 1) + 1] as number);
+        k++;
+      }
+    }
+  }
+
+  /** Applies nodes [k0, k1). */
+  private apply(k0: number, k1: number): void {
+    for (let k = k0; k < k1; k++) this.andNode(this.masks, k);
+  }
+
+  /** Applies the nodes of [k0, k1) whose flags include `want`. */
+  private flagged(k0: number, k1: number, want: number): void {
+    for (let k = k0; k < k1; k++) if ((this.flags[k] as number) & want) this.andNode(this.masks, k);
+  }
+
+  private andNode(masks: Int32Array, k: number): void {
+    const s = this.slot[k] as number;
+    const w = this.words;
+    for (let i = 0; i < w; i++) masks[s + i] = (masks[s + i] as number) & (this.nodeMask[k * w + i] as number);
+  }
+
+  private sum1(): number {
+    const { masks, leafByPos } = this;
+    let sum = 0;
+    for (let t = 0; t < this.numTrees; t++) sum += leafByPos[(t << 5) + Math.clz32(masks[t] as number)] as number;
+    return sum;
+  }
+
+  private sum2(): number {
+    const { masks, leafByPos } = this;
+    let sum = 0;
+    for (let t = 0; t < this.numTrees; t++) {
+      const hi = masks[t << 1] as number;
+      const p = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(masks[(t << 1) + 1] as number);
+      sum += leafByPos[(t << 6) + p] as number;
+    }
+    return sum;
+  }
+}
+
+function setBit(words: Int32Array, at: number, p: number): void {
+  const i = at + (p >>> 5);
+  words[i] = (words[i] as number) | (1 << (31 - (p & 31)));
+}
+
+/** The bits of positions [lo, hi) ∩ [0, 32) of one word, position p at bit 31 - p. */
+function rangeBits(lo: number, hi: number): number {
+  const a = Math.max(0, lo);
+  const b = Math.min(32, hi);
+  if (b <= a) return 0;
+  const len = b - a;
+  return len === 32 ? -1 : ((1 << len) - 1) << (32 - b);
+}
