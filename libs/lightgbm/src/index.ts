@@ -10,7 +10,23 @@ export type { ContribOptions, EngineOptions, Engines, IterationRange, PredictOpt
 export { Predictor } from './lib/predict/predictor';
 export type { LibraryLocation } from './lib/native/library';
 export { findLightGbmLibrary } from './lib/native/library';
-export type { NativePredictOptions, PredictTypeName } from './lib/native/native-lightgbm';
-export { NativeBooster, NativeFastRow, NativeLightGbm } from './lib/native/native-lightgbm';
+export type { NativeDatasetInput, NativePredictOptions, PredictTypeName } from './lib/native/native-lightgbm';
+export { NativeBooster, NativeDataset, NativeFastRow, NativeLightGbm } from './lib/native/native-lightgbm';
 export type { CliIo } from './lib/cli/main';
 export { runCli } from './lib/cli/main';
+export type { EngineName, IterationInfo, TrainData, TrainOptions, TrainResult } from './lib/train/train';
+export { TrainInputError, train } from './lib/train/train';
+export type { ObjectiveName, ParamValue, TrainParams } from './lib/train/params';
+export { TRAIN_OBJECTIVES, TrainParamError, defaultMetric } from './lib/train/params';
+export type { MetricName } from './lib/train/metrics';
+export {
+  auc,
+  defaultLabelGain,
+  evaluate,
+  higherIsBetter,
+  l2,
+  logloss,
+  ndcgAt,
+  parseMetric,
+  rmse,
+} from './lib/train/metrics';

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Predictor, runCli } from '../../index';
-import { FIXTURES_DIR, loadGoldenCase } from '../../testing';
+import { Predictor, parseModel, runCli } from '../../index';
+import { FIXTURES_DIR, loadGoldenCase, syntheticSet } from '../../testing';
 
 const c = loadGoldenCase(join(FIXTURES_DIR, 'multiclass'));
 const dir = mkdtempSync(join(tmpdir(), 'adrank-cli-'));
@@ -86,5 +86,99 @@ describe('adrank-lgbm', () => {
     const j = JSON.parse(run(['inspect', '--model', modelPath, '--json']).out);
     expect(j).toMatchObject({ numClass: 3, numIterations: 12, numTrees: 36, numFeatures: 6 });
     expect(j.features).toHaveLength(6);
+  });
+});
+
+describe('adrank-lgbm train', () => {
+  const set = syntheticSet(400, 5);
+  const header = 'query,x0,x1,label,x2,x3,x4,w';
+  const lines = [header];
+  for (let r = 0; r < set.nRows; r++) {
+    const x = Array.from(set.rows.subarray(r * 5, r * 5 + 5), (v) => (Number.isNaN(v) ? '' : String(v)));
+    lines.push([`q${Math.floor(r / 20)}`, x[0], x[1], set.rel[r], x[2], x[3], x[4], 1 + (r % 3)].join(','));
+  }
+  const trainCsv = join(dir, 'train.csv');
+  const validCsv = join(dir, 'valid.csv');
+  writeFileSync(trainCsv, lines.slice(0, 301).join('\n'));
+  writeFileSync(validCsv, [header, ...lines.slice(301)].join('\n'));
+  const out = join(dir, 'trained.txt');
+
+  it('trains with label, weight and group columns, a validation file and --param; the model predicts', () => {
+    const r = run([
+      'train',
+      '--data',
+      trainCsv,
+      '--label',
+      'label',
+      '--weight',
+      'w',
+      '--group',
+      'query',
+      '--objective',
+      'lambdarank',
+      '--valid',
+      validCsv,
+      '--param',
+      'num_iterations=12',
+      '--param=num_leaves=7',
+      '--engine',
+      'builtin',
+      '--out',
+      out,
+    ]);
+    expect(r.err).toMatch(/trained 12 iteration\(s\) with the builtin engine; best valid ndcg@10: 0\.\d+/);
+    expect(r.code).toBe(0);
+    const model = parseModel(readFileSync(out, 'utf8'));
+    expect(model.featureNames).toEqual(['x0', 'x1', 'x2', 'x3', 'x4']);
+    expect(model.objective?.name).toBe('lambdarank');
+    expect(model.trees).toHaveLength(12);
+    const pr = run(['predict', '--model', out, '--data', validCsv, '--ignore-extra-columns']);
+    expect(pr.code).toBe(0);
+    expect(pr.out.trim().split('\n')).toHaveLength(100);
+  });
+
+  it.each([
+    [['--label', 'nope'], /has no column "nope" \(--label\)/, 1],
+    [['--label', 'label', '--group', 'query', '--param', 'num_leavs=3'], /unknown parameter "num_leavs"/, 1],
+    [['--label', 'label'], /column "query": "q0" is not a number/, 1],
+    [['--label', 'label', '--param', 'oops'], /--param needs key=value/, 2],
+    [['--label', 'label', '--engine', 'gpu'], /--engine must be auto, native or builtin/, 2],
+    [['--label', 'label', '--group', 'query', '--objective', 'binary'], /binary labels must be 0 or 1/, 1],
+  ])('%j fails clearly', (extra, message, code) => {
+    const args = [
+      'train',
+      '--data',
+      trainCsv,
+      '--objective',
+      'regression',
+      '--engine',
+      'builtin',
+      '--out',
+      out,
+      ...extra,
+    ];
+    const r = run(args);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(message);
+  });
+
+  it('refuses a query id that comes back after other queries', () => {
+    const bad = join(dir, 'bad-groups.csv');
+    writeFileSync(bad, ['q,x,label', 'a,1,0', 'b,2,1', 'a,3,0'].join('\n'));
+    const r = run([
+      'train',
+      '--data',
+      bad,
+      '--label',
+      'label',
+      '--group',
+      'q',
+      '--objective',
+      'lambdarank',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/line 4: query "a" appears again after other queries/);
   });
 });

@@ -2,7 +2,9 @@ import { NativeLightGbmError, PredictInputError } from '../errors';
 import { INSTALL_HINT, LibraryLocation, findLightGbmLibrary } from './library';
 
 /* LightGBM C API constants (c_api.h). */
+const C_API_DTYPE_FLOAT32 = 0;
 const C_API_DTYPE_FLOAT64 = 1;
+const C_API_DTYPE_INT32 = 2;
 export const PredictType = { normal: 0, raw: 1, leafIndex: 2, contrib: 3 } as const;
 export type PredictTypeName = keyof typeof PredictType;
 
@@ -21,7 +23,19 @@ interface Api {
   fastPredict: KoffiFn;
   fastFree: KoffiFn;
   saveToString: KoffiFn;
+  datasetFromMat: KoffiFn;
+  datasetSetField: KoffiFn;
+  datasetFree: KoffiFn;
+  datasetNumData: KoffiFn;
+  boosterCreate: KoffiFn;
+  addValid: KoffiFn;
+  updateOneIter: KoffiFn;
+  evalCounts: KoffiFn;
+  getEval: KoffiFn;
 }
+
+const loaded = new Map<string, NativeLightGbm>();
+let opaqueDeclared = false;
 
 /**
  * The real LightGBM library (lib_lightgbm.so) through koffi: the reference the predictor is measured against and
@@ -37,6 +51,14 @@ export class NativeLightGbm {
   static load(env: NodeJS.ProcessEnv = process.env): NativeLightGbm {
     const location = findLightGbmLibrary(env);
     if (!location) throw new NativeLightGbmError(`lib_lightgbm.so not found: ${INSTALL_HINT}`);
+    const cached = loaded.get(location.path);
+    if (cached) return cached; // one binding per library file (koffi types are process-wide)
+    const lib = NativeLightGbm.bind(location);
+    loaded.set(location.path, lib);
+    return lib;
+  }
+
+  private static bind(location: LibraryLocation): NativeLightGbm {
     let koffi: typeof import('koffi');
     try {
       koffi = require('koffi');
@@ -49,7 +71,10 @@ export class NativeLightGbm {
     } catch (e) {
       throw new NativeLightGbmError(`cannot load ${location.path}: ${(e as Error).message}; ${INSTALL_HINT}`);
     }
-    koffi.opaque('LGBM_Handle');
+    if (!opaqueDeclared) {
+      koffi.opaque('LGBM_Handle');
+      opaqueDeclared = true;
+    }
     const f = (sig: string) => lib.func(sig) as KoffiFn;
     const api: Api = {
       lastError: f('const char* LGBM_GetLastError()') as () => string,
@@ -73,6 +98,19 @@ export class NativeLightGbm {
       saveToString: f(
         'int LGBM_BoosterSaveModelToString(LGBM_Handle* h, int start, int num, int importance, int64_t bufLen, int64_t* outLen, uint8_t* out)',
       ),
+      datasetFromMat: f(
+        'int LGBM_DatasetCreateFromMat(const double* data, int dtype, int32_t nrow, int32_t ncol, int rowMajor, const char* params, LGBM_Handle* reference, _Out_ LGBM_Handle** out)',
+      ),
+      datasetSetField: f(
+        'int LGBM_DatasetSetField(LGBM_Handle* h, const char* name, const void* data, int n, int dtype)',
+      ),
+      datasetFree: f('int LGBM_DatasetFree(LGBM_Handle* h)'),
+      datasetNumData: f('int LGBM_DatasetGetNumData(LGBM_Handle* h, _Out_ int* out)'),
+      boosterCreate: f('int LGBM_BoosterCreate(LGBM_Handle* train, const char* params, _Out_ LGBM_Handle** out)'),
+      addValid: f('int LGBM_BoosterAddValidData(LGBM_Handle* h, LGBM_Handle* valid)'),
+      updateOneIter: f('int LGBM_BoosterUpdateOneIter(LGBM_Handle* h, _Out_ int* finished)'),
+      evalCounts: f('int LGBM_BoosterGetEvalCounts(LGBM_Handle* h, _Out_ int* out)'),
+      getEval: f('int LGBM_BoosterGetEval(LGBM_Handle* h, int dataIdx, _Out_ int* outLen, double* out)'),
     };
     return new NativeLightGbm(location, api);
   }
@@ -82,12 +120,108 @@ export class NativeLightGbm {
     if (rc !== 0) throw new NativeLightGbmError(this.api.lastError() || `returned ${String(rc)}`, fn);
   }
 
+  /**
+   * A LightGBM Dataset from row-major doubles (NaN = missing) with labels and optional weights and query group sizes.
+   * `parameters` are LightGBM's own `key=value` strings (binning: `max_bin`, `min_data_in_bin`, …). A validation set
+   * passes the training set as `reference`, so that it shares the training set's bins.
+   */
+  datasetFromMat(data: NativeDatasetInput, parameters = '', reference?: NativeDataset): NativeDataset {
+    const { rows, nRows, nFeatures } = data;
+    if (rows.length !== nRows * nFeatures) {
+      throw new PredictInputError(`dataset: expected ${nRows} × ${nFeatures} values, got ${rows.length}`);
+    }
+    const out: [Handle | null] = [null];
+    this.check(
+      this.api.datasetFromMat(
+        rows,
+        C_API_DTYPE_FLOAT64,
+        nRows,
+        nFeatures,
+        1,
+        parameters,
+        reference ? reference.handle : null,
+        out,
+      ),
+      'LGBM_DatasetCreateFromMat',
+    );
+    const ds = new NativeDataset(this, out[0] as Handle, nRows);
+    try {
+      ds.setField('label', Float32Array.from(data.labels));
+      if (data.weights) ds.setField('weight', Float32Array.from(data.weights));
+      if (data.groups) ds.setField('group', Int32Array.from(data.groups));
+    } catch (e) {
+      ds.free();
+      throw e;
+    }
+    return ds;
+  }
+
+  /** A booster to train on `train` (LightGBM parameters as `key=value` strings); validation sets are added in order. */
+  boosterForTraining(train: NativeDataset, parameters: string, valid: NativeDataset[] = []): NativeBooster {
+    const out: [Handle | null] = [null];
+    this.check(this.api.boosterCreate(train.handle, parameters, out), 'LGBM_BoosterCreate');
+    const booster = new NativeBooster(this, out[0] as Handle);
+    try {
+      for (const v of valid)
+        this.check(this.api.addValid(booster.handleForTraining, v.handle), 'LGBM_BoosterAddValidData');
+    } catch (e) {
+      booster.free();
+      throw e;
+    }
+    return booster;
+  }
+
   /** Loads a booster from model text (LightGBM's own parser). */
   boosterFromString(modelText: string): NativeBooster {
     const iters = [0];
     const out: [Handle | null] = [null];
     this.check(this.api.loadFromString(modelText, iters, out), 'LGBM_BoosterLoadModelFromString');
     return new NativeBooster(this, out[0] as Handle);
+  }
+}
+
+export interface NativeDatasetInput {
+  rows: Float64Array;
+  nRows: number;
+  nFeatures: number;
+  labels: ArrayLike<number>;
+  weights?: ArrayLike<number> | undefined;
+  /** Query group sizes (consecutive rows), summing to nRows. */
+  groups?: ArrayLike<number> | undefined;
+}
+
+/** A LightGBM Dataset handle. Free it after every booster that uses it. */
+export class NativeDataset {
+  private h: Handle | null;
+
+  constructor(
+    private readonly lib: NativeLightGbm,
+    handle: Handle,
+    readonly nRows: number,
+  ) {
+    this.h = handle;
+  }
+
+  /** @internal */
+  get handle(): Handle {
+    if (this.h === null) throw new NativeLightGbmError('dataset was freed');
+    return this.h;
+  }
+
+  /** LGBM_DatasetSetField: `label` and `weight` as float32 (LightGBM's label_t), `group` as int32 sizes. */
+  setField(name: 'label' | 'weight' | 'group', values: Float32Array | Int32Array): void {
+    const dtype = values instanceof Int32Array ? C_API_DTYPE_INT32 : C_API_DTYPE_FLOAT32;
+    this.lib.check(
+      this.lib.api.datasetSetField(this.handle, name, values, values.length, dtype),
+      'LGBM_DatasetSetField',
+    );
+  }
+
+  free(): void {
+    if (this.h === null) return;
+    const h = this.h;
+    this.h = null;
+    this.lib.check(this.lib.api.datasetFree(h), 'LGBM_DatasetFree');
   }
 }
 
@@ -123,6 +257,28 @@ export class NativeBooster {
   private get h(): Handle {
     if (this.handle === null) throw new NativeLightGbmError('booster was freed');
     return this.handle;
+  }
+
+  /** @internal */
+  get handleForTraining(): Handle {
+    return this.h;
+  }
+
+  /** One boosting iteration (LGBM_BoosterUpdateOneIter); true when LightGBM cannot split any further. */
+  updateOneIter(): boolean {
+    const finished = [0];
+    this.lib.check(this.lib.api.updateOneIter(this.h, finished), 'LGBM_BoosterUpdateOneIter');
+    return finished[0] === 1;
+  }
+
+  /** Metric values on data set `dataIdx` (0 = training, 1… = validation sets in the order added). */
+  getEval(dataIdx: number): Float64Array {
+    const n = [0];
+    this.lib.check(this.lib.api.evalCounts(this.h, n), 'LGBM_BoosterGetEvalCounts');
+    const out = new Float64Array(Math.max(1, n[0] as number));
+    const len = [0];
+    this.lib.check(this.lib.api.getEval(this.h, dataIdx, len, out), 'LGBM_BoosterGetEval');
+    return out.subarray(0, len[0] as number);
   }
 
   /** Output values per row for a prediction type (contrib: numClasses × (numFeatures + 1)). */
