@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NativeLightGbm, Predictor } from '@adrank/lightgbm';
+import { fmt, runFresh, table } from './common';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -75,31 +76,13 @@ function best(a: () => number, b: () => number): [number, number] {
   return [ba, bb];
 }
 
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number))).join('  ');
-  return [line(headers), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
-}
-
 /**
  * JS heap + external bytes (array buffers and WebAssembly memory) each model adds once loaded and warmed up on both paths.
  * Measured in a fresh process (`--heap-only`) after one unmeasured load of the same model, every earlier model still
  * held, so that neither JIT code nor another model's garbage skews a figure; load times stay cold in the main run.
  */
 function heapInChildProcess(): Record<string, number> {
-  const out = execFileSync(
-    process.execPath,
-    [...process.execArgv, join(__dirname, '..', 'scripts', 'ts-run.cjs'), __filename, ...args, '--heap-only'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
+  return runFresh<Record<string, number>>(__filename, [...args, '--heap-only']);
 }
 
 function measureHeap(nf: number, all: Float64Array): Record<string, number> {
@@ -163,9 +146,8 @@ function main(): void {
     p.prepareBatch();
     p.predict(all.subarray(0, 256 * nf), 256);
     const tBatch = now();
-    const t1 = now();
     const booster = native.boosterFromString(text);
-    const lgbLoad = now() - t1;
+    const lgbLoad = now() - tBatch;
     loadRows.push([
       m.label,
       `${fmt(bytes / 1e6, 2)} MB`,

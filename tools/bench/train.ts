@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Predictor, auc, logloss, ndcgAt, rmse, train } from '@adrank/lightgbm';
 import type { ObjectiveName } from '@adrank/lightgbm';
+import { fmt, runFresh, table } from './common';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -113,17 +114,6 @@ function runOne(engine: 'native' | 'builtin', spec: Spec): RunResult {
   return { seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, metrics, trees: p.model.trees.length };
 }
 
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number))).join('  ');
-  return [line(headers), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
-}
-
 function main(): void {
   const one = args.indexOf('--one');
   if (one >= 0) {
@@ -144,14 +134,8 @@ function main(): void {
   const timeRows: string[][] = [];
   const verdicts: string[] = [];
   for (const spec of SPECS.filter((s) => wanted.includes(s.key))) {
-    const run = (engine: string): RunResult => {
-      const out = execFileSync(
-        process.execPath,
-        [join(__dirname, '..', 'scripts', 'ts-run.cjs'), __filename, '--data', DATA_DIR, '--one', engine, spec.key],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      return JSON.parse(out.trim().split('\n').pop() as string) as RunResult;
-    };
+    const run = (engine: string): RunResult =>
+      runFresh<RunResult>(__filename, ['--data', DATA_DIR, '--one', engine, spec.key]);
     const native = run('native');
     const builtin = run('builtin');
     for (const [name, nv] of Object.entries(native.metrics)) {

@@ -1,3 +1,5 @@
+import type { ObjectiveName, TrainData } from '../index';
+
 /** Small deterministic data sets for training tests (no Python needed). */
 export interface SyntheticSet {
   rows: Float64Array;
@@ -46,4 +48,33 @@ export function syntheticSet(nRows: number, seed = 1): SyntheticSet {
     rel[i] = Math.max(0, Math.min(3, Math.floor(signal + 1 + (r() - 0.5))));
   }
   return { rows, nRows, nFeatures: F, y, binary, prob, rel, groups: new Int32Array(nRows / 20).fill(20) };
+}
+
+/** The set's label for an objective: y, binary, prob or rel. */
+export function labelsFor(set: SyntheticSet, objective: ObjectiveName): Float64Array {
+  const by: Record<ObjectiveName, Float64Array> = {
+    regression: set.y,
+    binary: set.binary,
+    cross_entropy: set.prob,
+    lambdarank: set.rel,
+  };
+  return by[objective];
+}
+
+/** Rows [from, to) of the set with `labels`, as training input; with `groups`, queries of 20 rows. */
+export function syntheticPart(
+  set: SyntheticSet,
+  labels: Float64Array,
+  from: number,
+  to: number,
+  groups = false,
+): TrainData {
+  const nf = set.nFeatures;
+  return {
+    rows: set.rows.subarray(from * nf, to * nf),
+    nRows: to - from,
+    nFeatures: nf,
+    labels: labels.subarray(from, to),
+    groups: groups ? new Int32Array((to - from) / 20).fill(20) : undefined,
+  };
 }

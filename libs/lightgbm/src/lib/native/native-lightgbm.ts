@@ -180,13 +180,15 @@ export class NativeLightGbm {
   }
 }
 
+/** A data set for training: row-major features with labels, optional weights and query groups. */
 export interface NativeDatasetInput {
+  /** Row-major features, `nRows × nFeatures`; NaN = missing. */
   rows: Float64Array;
   nRows: number;
   nFeatures: number;
   labels: ArrayLike<number>;
   weights?: ArrayLike<number> | undefined;
-  /** Query group sizes (consecutive rows), summing to nRows. */
+  /** Query group sizes (consecutive rows), summing to nRows; required for lambdarank. */
   groups?: ArrayLike<number> | undefined;
 }
 

@@ -4,8 +4,8 @@
  * fails the suite.
  */
 import { NativeLightGbm, NativeLightGbmError, Predictor, evaluate, findLightGbmLibrary, train } from '../../index';
-import type { ObjectiveName, TrainData } from '../../index';
-import { maxAbsDiff, syntheticSet } from '../../testing';
+import type { TrainData } from '../../index';
+import { labelsFor, maxAbsDiff, syntheticPart, syntheticSet } from '../../testing';
 
 const required = Boolean(process.env['CI']) || process.env['ADRANK_REQUIRE_NATIVE'] === '1';
 const available = findLightGbmLibrary() !== null;
@@ -16,19 +16,8 @@ const suite = available || required ? describe : describe.skip;
 
 const all = syntheticSet(2000, 11);
 const nf = all.nFeatures;
-const part = (labels: Float64Array, from: number, to: number, groups: boolean): TrainData => ({
-  rows: all.rows.subarray(from * nf, to * nf),
-  nRows: to - from,
-  nFeatures: nf,
-  labels: labels.subarray(from, to),
-  groups: groups ? new Int32Array((to - from) / 20).fill(20) : undefined,
-});
-const labelsFor: Record<ObjectiveName, Float64Array> = {
-  regression: all.y,
-  binary: all.binary,
-  cross_entropy: all.prob,
-  lambdarank: all.rel,
-};
+const part = (labels: Float64Array, from: number, to: number, groups: boolean): TrainData =>
+  syntheticPart(all, labels, from, to, groups);
 
 suite('native engine (LightGBM through koffi)', () => {
   let lib: NativeLightGbm;
@@ -38,8 +27,8 @@ suite('native engine (LightGBM through koffi)', () => {
 
   describe.each(['regression', 'binary', 'cross_entropy', 'lambdarank'] as const)('%s', (objective) => {
     const rank = objective === 'lambdarank';
-    const trainSet = part(labelsFor[objective], 0, 1600, rank);
-    const validSet = part(labelsFor[objective], 1600, 2000, rank);
+    const trainSet = part(labelsFor(all, objective), 0, 1600, rank);
+    const validSet = part(labelsFor(all, objective), 1600, 2000, rank);
 
     it('trains iteration by iteration; our predictor and metrics agree with LightGBM', () => {
       const seen: number[] = [];

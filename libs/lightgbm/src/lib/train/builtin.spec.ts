@@ -1,28 +1,16 @@
 import { Predictor, TrainInputError, TrainParamError, evaluate, parseModel, serializeModel, train } from '../../index';
 import type { ObjectiveName, TrainData } from '../../index';
-import { syntheticSet } from '../../testing';
+import { labelsFor, syntheticPart, syntheticSet } from '../../testing';
 
 const all = syntheticSet(2000, 7);
-const nf = all.nFeatures;
 const cut = 1600;
-const part = (labels: Float64Array, from: number, to: number, groups = false): TrainData => ({
-  rows: all.rows.subarray(from * nf, to * nf),
-  nRows: to - from,
-  nFeatures: nf,
-  labels: labels.subarray(from, to),
-  groups: groups ? new Int32Array((to - from) / 20).fill(20) : undefined,
-});
-const labelsFor: Record<ObjectiveName, Float64Array> = {
-  regression: all.y,
-  binary: all.binary,
-  cross_entropy: all.prob,
-  lambdarank: all.rel,
-};
+const part = (labels: Float64Array, from: number, to: number, groups = false): TrainData =>
+  syntheticPart(all, labels, from, to, groups);
 const ranking = (o: ObjectiveName) => o === 'lambdarank';
 
 describe('built-in engine', () => {
   describe.each(['regression', 'binary', 'cross_entropy', 'lambdarank'] as const)('%s', (objective) => {
-    const labels = labelsFor[objective];
+    const labels = labelsFor(all, objective);
     const trainSet = part(labels, 0, cut, ranking(objective));
     const validSet = part(labels, cut, 2000, ranking(objective));
     const result = train({

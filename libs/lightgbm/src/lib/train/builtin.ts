@@ -181,7 +181,7 @@ export function trainBuiltin(
   const bins = binRows(mappers, train.rows, n, F);
   const validBins = valid ? binRows(mappers, valid.rows, valid.nRows, F) : null;
   const nanBins = Int32Array.from(mappers, (m) => m.nanBin);
-  const usable = mappers.map((m) => m.numBins > 1);
+  const usableFeatures = mappers.flatMap((m, f) => (m.numBins > 1 ? [f] : []));
   const offset = new Int32Array(F + 1);
   for (let f = 0; f < F; f++) offset[f + 1] = (offset[f] as number) + (mappers[f] as BinMapper).numBins;
   const totalBins = offset[F] as number;
@@ -233,8 +233,7 @@ export function trainBuiltin(
     for (let r = 0; r < n; r++) if (inBag[r]) indices[bagCount++] = r;
 
     // feature_fraction: a subset of the usable features per tree
-    const usableList = [];
-    for (let f = 0; f < F; f++) if (usable[f]) usableList.push(f);
+    const usableList = usableFeatures.slice();
     featureMask.fill(0);
     const take =
       params.feature_fraction >= 1

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Predictor, train } from '../../index';
 import type { ObjectiveName, TrainParams } from '../../index';
-import { maxAbsDiff, syntheticSet } from '../../testing';
+import { labelsFor, maxAbsDiff, syntheticSet } from '../../testing';
 
 const PY = `
 import sys, numpy as np, lightgbm as lgb
@@ -24,12 +24,6 @@ for name in sys.argv[2:]:
 
 const all = syntheticSet(3000, 23);
 const nf = all.nFeatures;
-const labels: Record<ObjectiveName, Float64Array> = {
-  regression: all.y,
-  binary: all.binary,
-  cross_entropy: all.prob,
-  lambdarank: all.rel,
-};
 const variants: Array<[string, ObjectiveName, TrainParams]> = [
   ['regression', 'regression', { num_iterations: 40, num_leaves: 31 }],
   [
@@ -60,7 +54,7 @@ describe('LightGBM (Python) loads every built-in-engine model and predicts as @a
         rows: all.rows,
         nRows: all.nRows,
         nFeatures: nf,
-        labels: labels[objective],
+        labels: labelsFor(all, objective),
         groups: objective === 'lambdarank' ? all.groups : undefined,
       },
     });

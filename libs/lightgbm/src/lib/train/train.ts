@@ -1,6 +1,6 @@
 import { serializeModel } from '../model/serialize';
 import { findLightGbmLibrary } from '../native/library';
-import { NativeDataset, NativeLightGbm } from '../native/native-lightgbm';
+import { NativeDataset, NativeDatasetInput, NativeLightGbm } from '../native/native-lightgbm';
 import { EngineData, trainBuiltin } from './builtin';
 import { MetricName, evaluate, higherIsBetter } from './metrics';
 import {
@@ -14,16 +14,8 @@ import {
 
 export type EngineName = 'auto' | 'native' | 'builtin';
 
-export interface TrainData {
-  /** Row-major features, `nRows × nFeatures`; NaN = missing. */
-  rows: Float64Array;
-  nRows: number;
-  nFeatures: number;
-  labels: ArrayLike<number>;
-  weights?: ArrayLike<number> | undefined;
-  /** Query group sizes (consecutive rows), required for lambdarank. */
-  groups?: ArrayLike<number> | undefined;
-}
+/** A training or validation set (the native engine's Dataset input). */
+export type TrainData = NativeDatasetInput;
 
 export interface IterationInfo {
   /** 1-based number of iterations trained so far. */
@@ -181,7 +173,7 @@ function renameFeatures(text: string, names: string[]): string {
   return text.replace(/^feature_names=.*$/m, `feature_names=${names.join(' ')}`);
 }
 
-function toNative(d: EngineData) {
+function toNative(d: EngineData): NativeDatasetInput {
   return {
     rows: d.rows,
     nRows: d.nRows,
