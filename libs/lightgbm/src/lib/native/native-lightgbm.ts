@@ -35,6 +35,8 @@ interface Api {
 }
 
 const loaded = new Map<string, NativeLightGbm>();
+/** Reused by saveModelToString (calls are synchronous; the text is copied out before returning). */
+let saveScratch = new Uint8Array(1 << 20);
 let opaqueDeclared = false;
 
 /**
@@ -342,14 +344,14 @@ export class NativeBooster {
   /** LightGBM's own text serialisation of this booster. */
   saveModelToString(startIteration = 0, numIteration = -1): string {
     const outLen = new BigInt64Array(1);
-    let buf = new Uint8Array(1 << 20);
+    let buf = saveScratch;
     this.lib.check(
       this.lib.api.saveToString(this.h, startIteration, numIteration, 0, BigInt(buf.length), outLen, buf),
       'LGBM_BoosterSaveModelToString',
     );
     const needed = Number(outLen[0]);
     if (needed > buf.length) {
-      buf = new Uint8Array(needed);
+      buf = saveScratch = new Uint8Array(needed);
       this.lib.check(
         this.lib.api.saveToString(this.h, startIteration, numIteration, 0, BigInt(buf.length), outLen, buf),
         'LGBM_BoosterSaveModelToString',
