@@ -1,0 +1,1 @@
+export { startMoto, motoAvailable, freePort, describeIfAvailable, type Moto } from './lib/moto';
