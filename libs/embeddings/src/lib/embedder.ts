@@ -36,13 +36,3 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v).slice(0, 40)}`;
 }
-
-/** Scales `v[from, from + dim)` to unit length in place (x / max(‖x‖, 1e-12), as torch's F.normalize); zeros stay. */
-export function l2NormalizeRow(v: Float32Array | Float64Array, from: number, dim: number): void {
-  let s = 0;
-  for (let j = from; j < from + dim; j++) s += (v[j] as number) * (v[j] as number);
-  const norm = Math.sqrt(s);
-  if (norm === 0) return;
-  const inv = 1 / Math.max(norm, 1e-12);
-  for (let j = from; j < from + dim; j++) v[j] = (v[j] as number) * inv;
-}

@@ -72,7 +72,7 @@ describe('TransformersEmbedder on the tiny BERT fixture (onnxruntime-node, offli
     expect((mb as MicroBatchingEmbedder).stats.batches).toBe(1);
     const want = golden.embeddings.get(128)?.data as Float32Array;
     rows.forEach((r, i) => expect(maxDiff(r, want.subarray(i * 32, (i + 1) * 32))).toBeLessThan(1e-5));
-    await mb.close();
+    await mb.close?.();
     await expect(mb.embed(['x'])).rejects.toThrow('embedder is closed');
   });
 

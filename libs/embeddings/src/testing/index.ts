@@ -63,7 +63,12 @@ export function loadNpyGoldenIndex(): { numpy: string; files: Record<string, Npy
 }
 
 /** Unit vectors for benchmarks and tests: rows × dim, deterministic in `seed`. */
-export function randomUnitRows(rows: number, dim: number, seed = 1, out = new Float32Array(rows * dim)): Float32Array {
+export function randomUnitRows(
+  rows: number,
+  dim: number,
+  seed = 1,
+  out: Float32Array = new Float32Array(rows * dim),
+): Float32Array {
   let x = seed >>> 0 || 1;
   const next = (): number => {
     x ^= x << 13;
