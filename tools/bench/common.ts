@@ -15,13 +15,13 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 /**
- * Runs the TypeScript script `file` in a fresh Node process (same Node flags) with `args`, and parses the JSON on the
+ * Runs the TypeScript script `file` in a fresh Node process (same Node flags, plus `nodeArgs`) with `args`, and parses the JSON on the
  * last line of its standard output. Its standard error passes through.
  */
-export function runFresh<T>(file: string, args: string[]): T {
+export function runFresh<T>(file: string, args: string[], nodeArgs: string[] = []): T {
   const out = execFileSync(
     process.execPath,
-    [...process.execArgv, join(__dirname, '..', 'scripts', 'ts-run.cjs'), file, ...args],
+    [...process.execArgv, ...nodeArgs, join(__dirname, '..', 'scripts', 'ts-run.cjs'), file, ...args],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],

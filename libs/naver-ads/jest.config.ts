@@ -1,0 +1,5 @@
+export default {
+  displayName: 'lightgbm',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/lightgbm',
+};
