@@ -201,17 +201,38 @@ describe('NaverAdsClient against the fake Naver server', () => {
       expect(server.liveJobs).toBe(0);
     });
 
-    it('waits through AGGREGATING with backoff', async () => {
-      server.reportBehaviour({ aggregatingPolls: 4, final: 'BUILT' });
+    it('waits through WAITING and AGGREGATING with backoff', async () => {
+      server.reportBehaviour({ waitingPolls: 2, aggregatingPolls: 4, final: 'BUILT' });
       const c = client();
       const statuses: string[] = [];
-      const res = await c.fetchStatReport('AD_DETAIL', '2026-11-19', join(dir, 'x.tsv'), {
-        pollMs: 5,
+      const polls: number[] = [];
+      const created = await c.createStatReport('AD_DETAIL', '2026-11-19');
+      expect(created.status).toBe('REGIST');
+      const job = await c.waitForStatReport(created.reportJobId, {
+        pollMs: 2,
         factor: 2,
-        onStatus: (j) => statuses.push(j.status),
+        maxPollMs: 20,
+        onStatus: (j) => {
+          statuses.push(j.status);
+          polls.push(performance.now());
+        },
       });
-      expect(res.status).toBe('BUILT');
-      expect(statuses).toEqual(['RUNNING', 'AGGREGATING', 'AGGREGATING', 'AGGREGATING', 'AGGREGATING', 'BUILT']);
+      expect(job.status).toBe('BUILT');
+      expect(statuses).toEqual([
+        'RUNNING',
+        'WAITING',
+        'WAITING',
+        'AGGREGATING',
+        'AGGREGATING',
+        'AGGREGATING',
+        'AGGREGATING',
+        'BUILT',
+      ]);
+      const gaps = polls.slice(1).map((t, i) => t - (polls[i] as number));
+      expect(gaps[0]).toBeGreaterThanOrEqual(1.5); // 2 ms, then 4, 8, 16, capped at 20
+      expect(gaps[3]).toBeGreaterThanOrEqual(15);
+      expect(Math.max(...gaps)).toBeLessThan(500);
+      await c.deleteStatReport(created.reportJobId);
     });
 
     it('requests a CHANGED report again, resolves NONE without a file, and throws on ERROR', async () => {

@@ -28,8 +28,12 @@ export type Fault =
   /** Downloads: announce the full Content-Length, send part of the body, then cut the connection. */
   | { kind: 'truncate'; times?: number; path?: string };
 
-/** How the next report jobs behave: AGGREGATING for N polls, then the final status (default BUILT or NONE). */
+/**
+ * How the next report jobs behave: after RUNNING, WAITING for `waitingPolls` polls, AGGREGATING for `aggregatingPolls`,
+ * then the final status (default BUILT, or NONE for a day without rows).
+ */
 export interface ReportBehaviour {
+  waitingPolls?: number;
   aggregatingPolls?: number;
   final?: 'BUILT' | 'NONE' | 'ERROR' | 'CHANGED';
   /** How many jobs this behaviour applies to (default 1). */
@@ -128,7 +132,12 @@ export class FakeNaverServer {
   }
 
   reportBehaviour(b: ReportBehaviour): void {
-    this.behaviours.push({ aggregatingPolls: b.aggregatingPolls ?? 0, final: b.final ?? 'BUILT', left: b.jobs ?? 1 });
+    this.behaviours.push({
+      waitingPolls: b.waitingPolls ?? 0,
+      aggregatingPolls: b.aggregatingPolls ?? 0,
+      final: b.final ?? 'BUILT',
+      left: b.jobs ?? 1,
+    });
   }
 
   /** Report jobs not deleted yet. */
@@ -420,8 +429,8 @@ export class FakeNaverServer {
     const hasRows = rows.some((r) => r.date === date);
     const bh = this.behaviours[0];
     const behaviour = bh
-      ? { aggregatingPolls: bh.aggregatingPolls, final: bh.final }
-      : { aggregatingPolls: 0, final: hasRows ? ('BUILT' as const) : ('NONE' as const) };
+      ? { waitingPolls: bh.waitingPolls, aggregatingPolls: bh.aggregatingPolls, final: bh.final }
+      : { waitingPolls: 0, aggregatingPolls: 0, final: hasRows ? ('BUILT' as const) : ('NONE' as const) };
     if (bh && --bh.left <= 0) this.behaviours.shift();
     const job: Job = {
       reportJobId: String(this.nextJob++),
@@ -456,13 +465,10 @@ export class FakeNaverServer {
       return;
     }
     job.polls++;
-    // REGIST → RUNNING → AGGREGATING × n → final
-    const status =
-      job.polls === 1
-        ? 'RUNNING'
-        : job.polls - 1 <= job.behaviour.aggregatingPolls
-          ? 'AGGREGATING'
-          : job.behaviour.final;
+    // REGIST (at creation) → RUNNING → WAITING × w → AGGREGATING × a → final
+    const { waitingPolls: w, aggregatingPolls: a, final } = job.behaviour;
+    const k = job.polls - 1;
+    const status = k === 0 ? 'RUNNING' : k <= w ? 'WAITING' : k <= w + a ? 'AGGREGATING' : final;
     this.send(res, req, 200, this.jobView(job, status), path, query);
   }
 
