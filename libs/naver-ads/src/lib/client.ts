@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -295,10 +296,15 @@ export class NaverAdsClient {
 
   /**
    * GET /keywordstool for any number of hint keywords: spaces removed (the API rejects them), duplicates dropped,
-   * five hints per call, on the keyword tool's own (much smaller) rate budget. Related keywords that several calls
-   * return are kept once, with every hint that produced them.
+   * `hintsPerCall` (at most five, the default) per call, on the keyword tool's own (much smaller) rate budget. Related
+   * keywords that several calls return are kept once, with every hint of the calls that returned them (one hint per
+   * call attributes each related keyword exactly, at five times the calls).
    */
-  async keywordTool(hints: readonly string[]): Promise<RelatedKeyword[]> {
+  async keywordTool(hints: readonly string[], options: { hintsPerCall?: number } = {}): Promise<RelatedKeyword[]> {
+    const perCall = options.hintsPerCall ?? 5;
+    if (!Number.isInteger(perCall) || perCall < 1 || perCall > 5) {
+      throw new NaverConfigError(`keywordTool: hintsPerCall must be 1..5, got ${perCall}`);
+    }
     if (!Array.isArray(hints) || hints.length === 0)
       throw new NaverConfigError('keywordTool: hints must be a non-empty array');
     const cleaned = unique(
@@ -311,7 +317,7 @@ export class NaverAdsClient {
       }),
     );
     const byKeyword = new Map<string, RelatedKeyword>();
-    for (const part of chunks(cleaned, 5)) {
+    for (const part of chunks(cleaned, perCall)) {
       const body = await this.http.json<unknown>({
         operation: 'keywordTool',
         method: 'GET',
@@ -407,7 +413,10 @@ export class NaverAdsClient {
   async downloadReport(job: Pick<ReportJob, 'downloadUrl' | 'reportJobId'>, file: string): Promise<number> {
     const { path, query } = downloadTarget(job);
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.part-${process.pid}`;
+    // One temporary file per attempt: a failed attempt's stream may still be closing when the next one starts.
+    let attempt = 0;
+    let tmp = '';
+    const parts: string[] = [];
     const spec = {
       operation: 'downloadReport',
       method: 'GET' as const,
@@ -417,6 +426,8 @@ export class NaverAdsClient {
     };
     try {
       const bytes = await this.http.withRetries(spec, async (res) => {
+        tmp = `${file}.part-${process.pid}-${++attempt}`;
+        parts.push(tmp);
         const expected = res.headers.get('content-length');
         let n = 0;
         const counter = new Transform({
@@ -425,14 +436,12 @@ export class NaverAdsClient {
             cb(null, chunk);
           },
         });
+        const ws = createWriteStream(tmp);
         try {
           if (res.body === null) throw new Error('no body');
-          await pipeline(
-            Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]),
-            counter,
-            createWriteStream(tmp),
-          );
+          await pipeline(Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]), counter, ws);
         } catch (e) {
+          if (!ws.closed) await once(ws, 'close'); // its file is complete (or gone) before anything else touches it
           throw new NaverApiError({
             status: 0,
             message: `download interrupted after ${n} bytes: ${(e as Error).message}`,
@@ -455,9 +464,10 @@ export class NaverAdsClient {
         return n;
       });
       renameSync(tmp, file);
+      for (const p of parts) if (p !== tmp) rmSync(p, { force: true });
       return bytes;
     } catch (e) {
-      rmSync(tmp, { force: true });
+      for (const p of parts) rmSync(p, { force: true });
       throw e;
     }
   }

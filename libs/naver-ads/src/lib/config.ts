@@ -44,8 +44,11 @@ export interface NaverAdsConfig {
   /** Per-request timeout in ms (default 30,000; report downloads: downloadTimeoutMs, default 600,000). */
   timeoutMs?: number;
   downloadTimeoutMs?: number;
-  /** Attempts per call including the first (default 6), backoff base and cap in ms (default 500, 30,000). */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Attempts per call including the first (default 6), backoff base and cap in ms (default 500, 30,000). Rate-limit
+   * answers (429, 1016) are retried separately, up to maxRateLimited times (default 30), behind the circuit.
+   */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRateLimited?: number };
   /** Requests per second and burst per customer (default 10/s, burst 10); keywordstool (default 1/s, burst 2). */
   rateLimit?: { ratePerSec?: number; burst?: number; keywordToolRatePerSec?: number; keywordToolBurst?: number };
   /** Pause all calls for pauseMs after `threshold` 429s in a row (default 5, 60,000; keywordstool 300,000). */
@@ -60,7 +63,7 @@ export interface ResolvedConfig {
   customerId: string;
   timeoutMs: number;
   downloadTimeoutMs: number;
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; maxRateLimited: number };
   rateLimit: { ratePerSec: number; burst: number; keywordToolRatePerSec: number; keywordToolBurst: number };
   circuit: { threshold: number; pauseMs: number; keywordToolPauseMs: number };
   hooks: NaverAdsHooks;
@@ -109,6 +112,7 @@ export function resolveConfig(c: NaverAdsConfig): ResolvedConfig {
       maxAttempts: int('retry.maxAttempts', c.retry?.maxAttempts, 6),
       baseDelayMs: pos('retry.baseDelayMs', c.retry?.baseDelayMs, 500, -1),
       maxDelayMs: pos('retry.maxDelayMs', c.retry?.maxDelayMs, 30_000, -1),
+      maxRateLimited: pos('retry.maxRateLimited', c.retry?.maxRateLimited, 30, -1),
     },
     rateLimit: {
       ratePerSec: pos('rateLimit.ratePerSec', c.rateLimit?.ratePerSec, 10),

@@ -92,12 +92,14 @@ export class Transport {
    * ended early) to be retried like a 5xx.
    */
   async withRetries<T>(spec: RequestSpec, onOk: (res: Response) => Promise<T>): Promise<T> {
-    const { maxAttempts, baseDelayMs, maxDelayMs } = this.cfg.retry;
+    const { maxAttempts, baseDelayMs, maxDelayMs, maxRateLimited } = this.cfg.retry;
     const started = performance.now();
     const bucket = spec.bucket ?? 'api';
     const circuit = bucket === 'keywordTool' ? this.limits.keywordToolCircuit : this.limits.circuit;
     let last: NaverApiError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let failures = 0; // failures other than rate limiting: at most maxAttempts - 1 retries
+    let rateLimited = 0; // 429 / 1016: retried behind the backoff and the circuit, up to maxRateLimited times
+    for (let attempt = 1; ; attempt++) {
       await circuit.wait();
       await (bucket === 'keywordTool' ? this.limits.keywordTool : this.limits.api).take();
       let retryAfterMs: number | undefined;
@@ -121,8 +123,10 @@ export class Transport {
         throw err;
       } catch (e) {
         last = toApiError(e, spec, attempt, spec.timeoutMs ?? this.cfg.timeoutMs);
-        if (!last.retryable || attempt === maxAttempts) break;
-        const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+        if (!last.retryable) break;
+        const limited = last.status === 429 || last.code === 429 || last.code === 1016;
+        if (limited ? ++rateLimited > maxRateLimited : ++failures >= maxAttempts) break;
+        const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(limited ? rateLimited - 1 : failures - 1, 20));
         const delayMs = Math.max(retryAfterMs ?? 0, Math.random() * cap);
         this.cfg.hooks.onRetry?.({ ...this.event(spec), attempt, delayMs, reason: last.message });
         await sleep(delayMs);

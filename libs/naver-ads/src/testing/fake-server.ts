@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { REPORT_TYPES, type AdDetailRow, type ReportRows, type ReportType } from '../lib/reports';
@@ -68,6 +69,11 @@ export interface FakeNaverOptions {
   today?: string;
   /** Largest accepted clock skew of X-Timestamp (default 5 minutes). */
   maxSkewMs?: number;
+  /**
+   * Report files served as they are (streamed from disk) instead of rows from `data`: for benchmarks with millions
+   * of rows. Returns a path, or undefined to fall back to `data`.
+   */
+  reportFile?: (type: ReportType, date: string) => string | undefined;
 }
 
 export const DEFAULT_FAKE_ACCOUNT: FakeAccount = {
@@ -93,12 +99,14 @@ export class FakeNaverServer {
   private readonly jobs = new Map<string, Job>();
   private nextJob = 1000;
   private readonly maxSkewMs: number;
+  private readonly reportFile: ((type: ReportType, date: string) => string | undefined) | undefined;
   url = '';
 
   private constructor(options: FakeNaverOptions) {
     this.accounts = options.accounts ?? [DEFAULT_FAKE_ACCOUNT];
     this.data = options.data ?? { campaigns: [], adgroups: [], keywords: [], relations: {}, reports: {} };
     this.maxSkewMs = options.maxSkewMs ?? 300_000;
+    this.reportFile = options.reportFile;
     this.today = options.today ?? defaultToday(this.data);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -426,7 +434,7 @@ export class FakeNaverServer {
       );
     }
     const rows = (this.data.reports[type] ?? []) as { date: string }[];
-    const hasRows = rows.some((r) => r.date === date);
+    const hasRows = this.reportFile?.(type, date) !== undefined || rows.some((r) => r.date === date);
     const bh = this.behaviours[0];
     const behaviour = bh
       ? { waitingPolls: bh.waitingPolls, aggregatingPolls: bh.aggregatingPolls, final: bh.final }
@@ -496,6 +504,15 @@ export class FakeNaverServer {
     const job = [...this.jobs.values()].find((j) => j.token === query['authtoken']);
     if (job === undefined) return this.send(res, req, 404, { code: 10002, message: 'unknown authtoken' }, path, query);
     const date = `${job.statDt.slice(0, 4)}-${job.statDt.slice(4, 6)}-${job.statDt.slice(6, 8)}`;
+    const file = this.reportFile?.(job.reportTp, date);
+    if (file !== undefined) {
+      res.setHeader('content-type', 'application/octet-stream');
+      res.setHeader('content-length', String(statSync(file).size));
+      res.setHeader('x-transaction-id', randomUUID());
+      this.log(req, path, query, 200);
+      createReadStream(file).pipe(res);
+      return;
+    }
     const rows = ((this.data.reports[job.reportTp] ?? []) as { date: string }[]).filter((r) => r.date === date);
     const body = Buffer.from(toTsv(job.reportTp, rows as ReportRows[typeof job.reportTp][]), 'utf8');
     res.setHeader('content-type', 'application/octet-stream');

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'etl',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/etl',
+};

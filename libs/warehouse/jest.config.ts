@@ -1,0 +1,5 @@
+export default {
+  displayName: 'warehouse',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/warehouse',
+};

@@ -1,0 +1,1 @@
+export { FakeRedshiftDataApi, type FakeRedshiftOptions, type LoggedCall } from './fake-redshift';
