@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseReportRows, REPORT_TYPES, type ReportType } from '@adrank/naver-ads';
 import { FIXTURES_DIR } from '@adrank/naver-ads/testing';
 import { DuckDbWarehouse, FACT_TABLES, type Warehouse } from '@adrank/warehouse';
-import { factLoad } from './load-sql';
+import { factLoad, loadParams } from './load-sql';
 
 /** The fact row the parser's view of a report row should become (what the SQL must produce). */
 function expected(type: ReportType, r: Record<string, unknown>): Record<string, unknown> {
@@ -48,7 +48,7 @@ describe('the SQL load (raw table → fact table) agrees with the validating par
       const tmp = join(tmpdir(), `load-sql-${process.pid}-${type}-${date}.tsv`);
       writeFileSync(tmp, lines.filter((_, i) => rows[i]?.date === date).join('\n') + '\n');
       const n = rows.filter((r) => r.date === date).length;
-      const params = { loadId: 'golden', customer: '1234567', date };
+      const params = loadParams(type, 'golden', '1234567', date);
       expect(await w.insertFromFile(load.table, tmp, { ...load, params })).toBe(n);
     }
     const cols = FACT_TABLES[type].columns.map(([c]) => c).filter((c) => c !== 'load_id');
@@ -87,7 +87,7 @@ describe('the SQL load (raw table → fact table) agrees with the validating par
     const load = factLoad('AD');
     await w.execute(`DELETE FROM ${load.table}`);
     await expect(
-      w.insertFromFile(load.table, tmp, { ...load, params: { loadId: 'x', customer: '1234567', date: '2026-11-20' } }),
+      w.insertFromFile(load.table, tmp, { ...load, params: loadParams('AD', 'x', '1234567', '2026-11-20') }),
     ).rejects.toThrow();
     expect(await w.query(`SELECT COUNT(*) AS n FROM ${load.table}`)).toEqual([{ n: 0 }]);
   });

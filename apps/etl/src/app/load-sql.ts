@@ -1,4 +1,4 @@
-import { COST_CONVENTION_CHANGE, REPORT_COLUMNS, type ReportType } from '@adrank/naver-ads';
+import { costConventionOn, REPORT_COLUMNS, type ReportType } from '@adrank/naver-ads';
 import { FACT_TABLES } from '@adrank/warehouse';
 
 /**
@@ -51,7 +51,7 @@ function validity(type: ReportType): string {
 function expression(column: string, type: ReportType): string {
   switch (column) {
     case 'stat_date':
-      return DATE;
+      return 'CAST(:date AS DATE)'; // every row's own date is checked against :date by the validity predicate
     case 'keyword_id':
       return "NULLIF(r_keyword_id, '-')";
     case 'stat_hour':
@@ -67,7 +67,7 @@ function expression(column: string, type: ReportType): string {
     case 'sum_ad_rank':
       return `CAST(r_${column} AS DOUBLE PRECISION)`;
     case 'cost_convention':
-      return `CASE WHEN ${DATE} < CAST('${COST_CONVENTION_CHANGE}' AS DATE) THEN 'vat_excluded' ELSE 'vat_included' END`;
+      return ':costConvention'; // one day per load: costConventionOn(date), bound by the caller
     case 'conversion_method':
       return "CASE r_conversion_method WHEN '1' THEN 'direct' WHEN '2' THEN 'indirect' END";
     case 'legacy_conversion_type':
@@ -81,7 +81,10 @@ function expression(column: string, type: ReportType): string {
   }
 }
 
-/** What Warehouse.insertFromFile needs to load a raw report file into its fact table (bind `loadId`, `customer`, `date`). */
+/**
+ * What Warehouse.insertFromFile needs to load one day's raw report file into its fact table; bind `loadId`, `customer`,
+ * `date` and, for performance reports, `costConvention` (loadParams builds them).
+ */
 export function factLoad(type: ReportType): {
   table: string;
   rawColumns: string[];
@@ -91,4 +94,10 @@ export function factLoad(type: ReportType): {
   const t = FACT_TABLES[type];
   const columns = t.columns.map(([c]) => c);
   return { table: t.name, rawColumns: rawColumns(type), columns, select: columns.map((c) => expression(c, type)) };
+}
+
+/** The parameters of factLoad(type)'s statement for one day's file. */
+export function loadParams(type: ReportType, loadId: string, customer: string, date: string): Record<string, string> {
+  const perf = FACT_TABLES[type].columns.some(([c]) => c === 'cost_convention');
+  return { loadId, customer, date, ...(perf ? { costConvention: costConventionOn(date) } : {}) };
 }

@@ -10,7 +10,7 @@ import { daysBetween, type SyncArgs } from '../cli';
 import type { EtlConfig } from '../config';
 import { NaverClients } from '../naver-clients';
 import type { Reporter } from '../reporter';
-import { factLoad } from '../load-sql';
+import { factLoad, loadParams } from '../load-sql';
 import { DATA_LAKE, ETL_CONFIG, NAVER_CLIENTS, REPORTER, WAREHOUSE } from '../tokens';
 import { finishRun, startRun } from './runs';
 
@@ -228,7 +228,10 @@ export class SyncCommand {
       }
       if (loadFrom !== null) {
         const load = factLoad(report);
-        rows = await tx.insertFromFile(load.table, loadFrom, { ...load, params: { loadId, customer, date } });
+        rows = await tx.insertFromFile(load.table, loadFrom, {
+          ...load,
+          params: loadParams(report, loadId, customer, date),
+        });
         if (killInside) process.kill(process.pid, 'SIGKILL'); // test hook: a crash between load and commit
       }
       await tx.execute(
