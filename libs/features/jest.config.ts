@@ -1,0 +1,5 @@
+export default {
+  displayName: 'features',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/features',
+};

@@ -1,0 +1,186 @@
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FACT_TABLES, type Warehouse } from '@adrank/warehouse';
+import type { FakeData } from '@adrank/naver-ads/testing';
+import type { SampleData } from './sample-data';
+
+const tsv = (v: unknown): string => (v === null || v === undefined ? '\\N' : String(v).replace(/[\t\n\r\\]/g, ' '));
+
+/**
+ * Loads a sample straight into a warehouse (no Naver server, no ETL) — for fast tests: the keyword snapshot, the
+ * hourly performance and conversion facts, and the keyword-tool relations, in the ETL's table layout. DuckDB reads the
+ * staged files from a temporary directory.
+ */
+export async function loadSampleIntoWarehouse(
+  w: Warehouse,
+  s: SampleData,
+  fake: FakeData,
+): Promise<Record<string, number>> {
+  await w.migrate();
+  const dir = mkdtempSync(join(tmpdir(), 'adrank-sample-'));
+  const counts: Record<string, number> = {};
+  try {
+    const now = '2026-11-21 00:00:00';
+    const write = (name: string, lines: string[]): string => {
+      const f = join(dir, name);
+      writeFileSync(f, lines.length ? lines.join('\n') + '\n' : '');
+      return f;
+    };
+    const kw = write(
+      'keywords.tsv',
+      s.keywords.map((k) =>
+        [
+          k.id,
+          s.customerId,
+          k.campaignId,
+          k.adgroupId,
+          k.keyword,
+          k.bidAmt,
+          false,
+          k.qualityIndex,
+          'ELIGIBLE',
+          'APPROVED',
+          k.isBrand,
+          k.isSeason,
+          null,
+          null,
+          now,
+        ]
+          .map(tsv)
+          .join('\t'),
+      ),
+    );
+    const cols = (t: keyof typeof FACT_TABLES) => FACT_TABLES[t].columns.map(([c]) => c);
+    const perf = write(
+      'perf.tsv',
+      (fake.reports.AD_DETAIL ?? []).map((r) =>
+        [
+          r.date,
+          r.customerId,
+          r.campaignId,
+          r.adgroupId,
+          r.keywordId,
+          r.adId,
+          r.businessChannelId,
+          r.hour,
+          r.regionCode,
+          r.mediaCode,
+          r.device,
+          r.impressions,
+          r.clicks,
+          r.cost,
+          r.costConvention,
+          r.sumAdRank,
+          r.viewCount,
+          'sample',
+        ]
+          .map(tsv)
+          .join('\t'),
+      ),
+    );
+    const conv = write(
+      'conv.tsv',
+      (fake.reports.AD_CONVERSION_DETAIL ?? []).map((r) =>
+        [
+          r.date,
+          r.customerId,
+          r.campaignId,
+          r.adgroupId,
+          r.keywordId,
+          r.adId,
+          r.businessChannelId,
+          r.hour,
+          r.regionCode,
+          r.mediaCode,
+          r.device,
+          r.conversionMethod,
+          r.conversionType,
+          r.legacyConversionType,
+          r.conversions,
+          r.conversionRevenue,
+          'sample',
+        ]
+          .map(tsv)
+          .join('\t'),
+      ),
+    );
+    const rel = write(
+      'relations.tsv',
+      s.relations.map((r) =>
+        [
+          s.customerId,
+          r.searchTerm,
+          r.keyword,
+          r.figures.monthlySearchVolume,
+          false,
+          null,
+          false,
+          null,
+          null,
+          null,
+          null,
+          r.figures.adDepth,
+          r.figures.competition,
+          now,
+        ]
+          .map(tsv)
+          .join('\t'),
+      ),
+    );
+    await w.transaction(async (tx) => {
+      await tx.execute('DELETE FROM naver_keywords WHERE customer_id = :c', { c: s.customerId });
+      await tx.execute(`DELETE FROM ${FACT_TABLES.AD_DETAIL.name} WHERE customer_id = :c`, { c: s.customerId });
+      await tx.execute(`DELETE FROM ${FACT_TABLES.AD_CONVERSION_DETAIL.name} WHERE customer_id = :c`, {
+        c: s.customerId,
+      });
+      await tx.execute('DELETE FROM keyword_relations WHERE customer_id = :c', { c: s.customerId });
+      const kwCols = [
+        'keyword_id',
+        'customer_id',
+        'campaign_id',
+        'adgroup_id',
+        'keyword',
+        'bid_amt',
+        'use_group_bid',
+        'quality_index',
+        'status',
+        'inspect_status',
+        'is_brand',
+        'is_season',
+        'reg_tm',
+        'edit_tm',
+        'snapshot_at',
+      ];
+      counts['naver_keywords'] = await tx.loadFile('naver_keywords', kw, { format: 'tsv', columns: kwCols });
+      counts[FACT_TABLES.AD_DETAIL.name] = await tx.loadFile(FACT_TABLES.AD_DETAIL.name, perf, {
+        format: 'tsv',
+        columns: cols('AD_DETAIL'),
+      });
+      counts[FACT_TABLES.AD_CONVERSION_DETAIL.name] = await tx.loadFile(FACT_TABLES.AD_CONVERSION_DETAIL.name, conv, {
+        format: 'tsv',
+        columns: cols('AD_CONVERSION_DETAIL'),
+      });
+      const relCols = [
+        'customer_id',
+        'given_word',
+        'rel_keyword',
+        'monthly_pc_qc',
+        'monthly_pc_qc_below10',
+        'monthly_mobile_qc',
+        'monthly_mobile_qc_below10',
+        'monthly_ave_pc_clk',
+        'monthly_ave_mobile_clk',
+        'monthly_ave_pc_ctr',
+        'monthly_ave_mobile_ctr',
+        'pl_avg_depth',
+        'comp_idx',
+        'fetched_at',
+      ];
+      counts['keyword_relations'] = await tx.loadFile('keyword_relations', rel, { format: 'tsv', columns: relCols });
+    });
+    return counts;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
