@@ -1,0 +1,5 @@
+export default {
+  displayName: 'model-store',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/model-store',
+};
