@@ -35,6 +35,14 @@ describe('sample data', () => {
         `SELECT SUM(conversions) AS n FROM ${FACT_TABLES.AD_CONVERSION_DETAIL.name}`,
       );
       expect(c?.n).toBe(s.records.reduce((a, r) => a + r.conversions, 0));
+      expect(counts['search_term_hourly_performance']).toBe(s.records.length);
+      const [t] = await w.query<{ clk: number; terms: number }>(
+        'SELECT SUM(clicks) AS clk, COUNT(DISTINCT search_term) AS terms FROM search_term_hourly_performance',
+      );
+      expect(t).toEqual({
+        clk: s.records.reduce((a, r) => a + r.clicks, 0),
+        terms: new Set(s.records.map((r) => r.searchTerm)).size,
+      });
     } finally {
       await w.close();
     }

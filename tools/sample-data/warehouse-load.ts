@@ -9,7 +9,8 @@ const tsv = (v: unknown): string => (v === null || v === undefined ? '\\N' : Str
 
 /**
  * Loads a sample straight into a warehouse (no Naver server, no ETL) — for fast tests: the keyword snapshot, the
- * hourly performance and conversion facts, and the keyword-tool relations, in the ETL's table layout. DuckDB reads the
+ * hourly performance and conversion facts, the keyword-tool relations (the ETL's table layout), and the training grain
+ * (search_term_hourly_performance). DuckDB reads the
  * staged files from a temporary directory.
  */
 export async function loadSampleIntoWarehouse(
@@ -128,6 +129,33 @@ export async function loadSampleIntoWarehouse(
           .join('\t'),
       ),
     );
+    const kwIds = new Map(s.keywords.map((k) => [k.keyword, k.id]));
+    const terms = write(
+      'search-terms.tsv',
+      s.records.map((r) =>
+        [
+          r.date,
+          r.hour,
+          s.customerId,
+          r.searchTerm,
+          kwIds.get(r.keyword),
+          r.keyword,
+          r.device,
+          r.impressions,
+          r.clicks,
+          r.conversions,
+          r.cost,
+          r.sumAdRank,
+          r.bidAmt,
+          r.qualityIndex,
+          r.isBrand,
+          r.isSeason,
+          'sample',
+        ]
+          .map(tsv)
+          .join('\t'),
+      ),
+    );
     await w.transaction(async (tx) => {
       await tx.execute('DELETE FROM naver_keywords WHERE customer_id = :c', { c: s.customerId });
       await tx.execute(`DELETE FROM ${FACT_TABLES.AD_DETAIL.name} WHERE customer_id = :c`, { c: s.customerId });
@@ -178,6 +206,30 @@ export async function loadSampleIntoWarehouse(
         'fetched_at',
       ];
       counts['keyword_relations'] = await tx.loadFile('keyword_relations', rel, { format: 'tsv', columns: relCols });
+      await tx.execute('DELETE FROM search_term_hourly_performance WHERE customer_id = :c', { c: s.customerId });
+      const stCols = [
+        'stat_date',
+        'stat_hour',
+        'customer_id',
+        'search_term',
+        'keyword_id',
+        'keyword',
+        'device',
+        'impressions',
+        'clicks',
+        'conversions',
+        'cost',
+        'sum_ad_rank',
+        'bid_amt',
+        'quality_index',
+        'is_brand',
+        'is_season',
+        'load_id',
+      ];
+      counts['search_term_hourly_performance'] = await tx.loadFile('search_term_hourly_performance', terms, {
+        format: 'tsv',
+        columns: stCols,
+      });
     });
     return counts;
   } finally {

@@ -158,6 +158,34 @@ WHERE keyword_id IS NOT NULL
 GROUP BY stat_date, stat_hour, customer_id, campaign_id, adgroup_id, keyword_id, device`,
     ],
   },
+  {
+    version: 2,
+    name: 'search-term hourly performance (the training grain)',
+    statements: [
+      // One row per (day, hour, search term, keyword, device): what the features and the ranker train on. The four
+      // Naver reports the ETL loads have no search-term grain; the sample generator fills this table, and a real
+      // source (e.g. an expanded-search-term report) is still to be wired into the ETL.
+      createTable('search_term_hourly_performance', [
+        ['stat_date', 'DATE NOT NULL'],
+        ['stat_hour', 'SMALLINT NOT NULL'],
+        ['customer_id', 'VARCHAR(32) NOT NULL'],
+        ['search_term', 'VARCHAR(256) NOT NULL'],
+        ['keyword_id', 'VARCHAR(64)'],
+        ['keyword', 'VARCHAR(512) NOT NULL'],
+        ['device', 'VARCHAR(8) NOT NULL'],
+        ['impressions', 'BIGINT NOT NULL'],
+        ['clicks', 'BIGINT NOT NULL'],
+        ['conversions', 'BIGINT NOT NULL'],
+        ['cost', 'DOUBLE PRECISION NOT NULL'],
+        ['sum_ad_rank', 'DOUBLE PRECISION NOT NULL'],
+        ['bid_amt', 'BIGINT'],
+        ['quality_index', 'INTEGER'],
+        ['is_brand', 'BOOLEAN'],
+        ['is_season', 'BOOLEAN'],
+        ['load_id', 'VARCHAR(64) NOT NULL'],
+      ]),
+    ],
+  },
 ];
 
 /** Applies pending migrations through any warehouse's primitives, each migration in its own transaction. */

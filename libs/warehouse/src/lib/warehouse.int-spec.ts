@@ -51,7 +51,8 @@ describe.each([
     expect(await s.w.migrate()).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await s.w.migrate()).toEqual([]);
     const rows = await s.w.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version).sort()).toEqual([1, 2]);
+    expect(await s.w.query('SELECT COUNT(*) AS n FROM search_term_hourly_performance')).toEqual([{ n: 0 }]);
     for (const t of Object.values(FACT_TABLES)) {
       expect(await s.w.query(`SELECT COUNT(*) AS n FROM ${t.name}`)).toEqual([{ n: 0 }]);
     }
