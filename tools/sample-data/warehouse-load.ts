@@ -1,11 +1,9 @@
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FACT_TABLES, type Warehouse } from '@adrank/warehouse';
+import { FACT_TABLES, TABLE_COLUMNS, tsvField, type Warehouse } from '@adrank/warehouse';
 import type { FakeData } from '@adrank/naver-ads/testing';
 import type { SampleData } from './sample-data';
-
-const tsv = (v: unknown): string => (v === null || v === undefined ? '\\N' : String(v).replace(/[\t\n\r\\]/g, ' '));
 
 /**
  * Loads a sample straight into a warehouse (no Naver server, no ETL) — for fast tests: the keyword snapshot, the
@@ -48,7 +46,7 @@ export async function loadSampleIntoWarehouse(
           null,
           now,
         ]
-          .map(tsv)
+          .map(tsvField)
           .join('\t'),
       ),
     );
@@ -76,7 +74,7 @@ export async function loadSampleIntoWarehouse(
           r.viewCount,
           'sample',
         ]
-          .map(tsv)
+          .map(tsvField)
           .join('\t'),
       ),
     );
@@ -102,7 +100,7 @@ export async function loadSampleIntoWarehouse(
           r.conversionRevenue,
           'sample',
         ]
-          .map(tsv)
+          .map(tsvField)
           .join('\t'),
       ),
     );
@@ -125,7 +123,7 @@ export async function loadSampleIntoWarehouse(
           r.figures.competition,
           now,
         ]
-          .map(tsv)
+          .map(tsvField)
           .join('\t'),
       ),
     );
@@ -152,7 +150,7 @@ export async function loadSampleIntoWarehouse(
           r.isSeason,
           'sample',
         ]
-          .map(tsv)
+          .map(tsvField)
           .join('\t'),
       ),
     );
@@ -163,24 +161,10 @@ export async function loadSampleIntoWarehouse(
         c: s.customerId,
       });
       await tx.execute('DELETE FROM keyword_relations WHERE customer_id = :c', { c: s.customerId });
-      const kwCols = [
-        'keyword_id',
-        'customer_id',
-        'campaign_id',
-        'adgroup_id',
-        'keyword',
-        'bid_amt',
-        'use_group_bid',
-        'quality_index',
-        'status',
-        'inspect_status',
-        'is_brand',
-        'is_season',
-        'reg_tm',
-        'edit_tm',
-        'snapshot_at',
-      ];
-      counts['naver_keywords'] = await tx.loadFile('naver_keywords', kw, { format: 'tsv', columns: kwCols });
+      counts['naver_keywords'] = await tx.loadFile('naver_keywords', kw, {
+        format: 'tsv',
+        columns: TABLE_COLUMNS.naver_keywords,
+      });
       counts[FACT_TABLES.AD_DETAIL.name] = await tx.loadFile(FACT_TABLES.AD_DETAIL.name, perf, {
         format: 'tsv',
         columns: cols('AD_DETAIL'),
@@ -189,46 +173,14 @@ export async function loadSampleIntoWarehouse(
         format: 'tsv',
         columns: cols('AD_CONVERSION_DETAIL'),
       });
-      const relCols = [
-        'customer_id',
-        'given_word',
-        'rel_keyword',
-        'monthly_pc_qc',
-        'monthly_pc_qc_below10',
-        'monthly_mobile_qc',
-        'monthly_mobile_qc_below10',
-        'monthly_ave_pc_clk',
-        'monthly_ave_mobile_clk',
-        'monthly_ave_pc_ctr',
-        'monthly_ave_mobile_ctr',
-        'pl_avg_depth',
-        'comp_idx',
-        'fetched_at',
-      ];
-      counts['keyword_relations'] = await tx.loadFile('keyword_relations', rel, { format: 'tsv', columns: relCols });
+      counts['keyword_relations'] = await tx.loadFile('keyword_relations', rel, {
+        format: 'tsv',
+        columns: TABLE_COLUMNS.keyword_relations,
+      });
       await tx.execute('DELETE FROM search_term_hourly_performance WHERE customer_id = :c', { c: s.customerId });
-      const stCols = [
-        'stat_date',
-        'stat_hour',
-        'customer_id',
-        'search_term',
-        'keyword_id',
-        'keyword',
-        'device',
-        'impressions',
-        'clicks',
-        'conversions',
-        'cost',
-        'sum_ad_rank',
-        'bid_amt',
-        'quality_index',
-        'is_brand',
-        'is_season',
-        'load_id',
-      ];
       counts['search_term_hourly_performance'] = await tx.loadFile('search_term_hourly_performance', terms, {
         format: 'tsv',
-        columns: stCols,
+        columns: TABLE_COLUMNS.search_term_hourly_performance,
       });
     });
     return counts;

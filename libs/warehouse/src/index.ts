@@ -1,6 +1,7 @@
 export {
   WarehouseError,
   identifier,
+  tsvField,
   type Warehouse,
   type WarehouseQueries,
   type WarehouseErrorCode,
@@ -12,6 +13,13 @@ export {
 } from './lib/types';
 export { DuckDbWarehouse } from './lib/duckdb';
 export { RedshiftDataWarehouse, type RedshiftDataOptions } from './lib/redshift';
-export { MIGRATIONS, FACT_TABLES, runMigrations, type Migration, type FactTable } from './lib/migrations';
+export {
+  MIGRATIONS,
+  FACT_TABLES,
+  TABLE_COLUMNS,
+  runMigrations,
+  type Migration,
+  type FactTable,
+} from './lib/migrations';
 export { parseNamed } from './lib/params';
 export { LocalDataLake, S3DataLake, openDataLake, type DataLake } from './lib/lake';

@@ -68,6 +68,68 @@ function createTable(name: string, columns: readonly [string, string][], extra =
   return `CREATE TABLE ${name} (\n  ${columns.map(([c, t]) => `${c} ${t}`).join(',\n  ')}${extra ? `,\n  ${extra}` : ''}\n)`;
 }
 
+const NAVER_KEYWORDS: [string, string][] = [
+  ['keyword_id', 'VARCHAR(64) NOT NULL PRIMARY KEY'],
+  ['customer_id', 'VARCHAR(32) NOT NULL'],
+  ['campaign_id', 'VARCHAR(64)'],
+  ['adgroup_id', 'VARCHAR(64) NOT NULL'],
+  ['keyword', 'VARCHAR(512) NOT NULL'],
+  ['bid_amt', 'BIGINT'],
+  ['use_group_bid', 'BOOLEAN NOT NULL'],
+  ['quality_index', 'INTEGER'],
+  ['status', 'VARCHAR(32) NOT NULL'],
+  ['inspect_status', 'VARCHAR(32)'],
+  ['is_brand', 'BOOLEAN'],
+  ['is_season', 'BOOLEAN'],
+  ['reg_tm', 'VARCHAR(40)'],
+  ['edit_tm', 'VARCHAR(40)'],
+  ['snapshot_at', 'TIMESTAMP NOT NULL'],
+];
+
+const KEYWORD_RELATIONS: [string, string][] = [
+  ['customer_id', 'VARCHAR(32) NOT NULL'],
+  ['given_word', 'VARCHAR(256) NOT NULL'],
+  ['rel_keyword', 'VARCHAR(256) NOT NULL'],
+  ['monthly_pc_qc', 'BIGINT'],
+  ['monthly_pc_qc_below10', 'BOOLEAN NOT NULL'],
+  ['monthly_mobile_qc', 'BIGINT'],
+  ['monthly_mobile_qc_below10', 'BOOLEAN NOT NULL'],
+  ['monthly_ave_pc_clk', 'DOUBLE PRECISION'],
+  ['monthly_ave_mobile_clk', 'DOUBLE PRECISION'],
+  ['monthly_ave_pc_ctr', 'DOUBLE PRECISION'],
+  ['monthly_ave_mobile_ctr', 'DOUBLE PRECISION'],
+  ['pl_avg_depth', 'DOUBLE PRECISION'],
+  ['comp_idx', 'VARCHAR(8)'],
+  ['fetched_at', 'TIMESTAMP NOT NULL'],
+];
+
+const SEARCH_TERM_HOURLY: [string, string][] = [
+  ['stat_date', 'DATE NOT NULL'],
+  ['stat_hour', 'SMALLINT NOT NULL'],
+  ['customer_id', 'VARCHAR(32) NOT NULL'],
+  ['search_term', 'VARCHAR(256) NOT NULL'],
+  ['keyword_id', 'VARCHAR(64)'],
+  ['keyword', 'VARCHAR(512) NOT NULL'],
+  ['device', 'VARCHAR(8) NOT NULL'],
+  ['impressions', 'BIGINT NOT NULL'],
+  ['clicks', 'BIGINT NOT NULL'],
+  ['conversions', 'BIGINT NOT NULL'],
+  ['cost', 'DOUBLE PRECISION NOT NULL'],
+  ['sum_ad_rank', 'DOUBLE PRECISION NOT NULL'],
+  ['bid_amt', 'BIGINT'],
+  ['quality_index', 'INTEGER'],
+  ['is_brand', 'BOOLEAN'],
+  ['is_season', 'BOOLEAN'],
+  ['load_id', 'VARCHAR(64) NOT NULL'],
+];
+
+/** Column order of the tables loaded from staged files (what `loadFile` takes as `columns`). */
+export const TABLE_COLUMNS = {
+  naver_keywords: NAVER_KEYWORDS.map(([c]) => c),
+  keyword_relations: KEYWORD_RELATIONS.map(([c]) => c),
+  search_term_hourly_performance: SEARCH_TERM_HOURLY.map(([c]) => c),
+} as const;
+
 export const SCHEMA_MIGRATIONS_DDL =
   'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)';
 
@@ -76,44 +138,9 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'naver keywords, report facts, keyword relations, etl bookkeeping',
     statements: [
-      createTable('naver_keywords', [
-        ['keyword_id', 'VARCHAR(64) NOT NULL PRIMARY KEY'],
-        ['customer_id', 'VARCHAR(32) NOT NULL'],
-        ['campaign_id', 'VARCHAR(64)'],
-        ['adgroup_id', 'VARCHAR(64) NOT NULL'],
-        ['keyword', 'VARCHAR(512) NOT NULL'],
-        ['bid_amt', 'BIGINT'],
-        ['use_group_bid', 'BOOLEAN NOT NULL'],
-        ['quality_index', 'INTEGER'],
-        ['status', 'VARCHAR(32) NOT NULL'],
-        ['inspect_status', 'VARCHAR(32)'],
-        ['is_brand', 'BOOLEAN'],
-        ['is_season', 'BOOLEAN'],
-        ['reg_tm', 'VARCHAR(40)'],
-        ['edit_tm', 'VARCHAR(40)'],
-        ['snapshot_at', 'TIMESTAMP NOT NULL'],
-      ]),
+      createTable('naver_keywords', NAVER_KEYWORDS),
       ...Object.values(FACT_TABLES).map((t) => createTable(t.name, t.columns)),
-      createTable(
-        'keyword_relations',
-        [
-          ['customer_id', 'VARCHAR(32) NOT NULL'],
-          ['given_word', 'VARCHAR(256) NOT NULL'],
-          ['rel_keyword', 'VARCHAR(256) NOT NULL'],
-          ['monthly_pc_qc', 'BIGINT'],
-          ['monthly_pc_qc_below10', 'BOOLEAN NOT NULL'],
-          ['monthly_mobile_qc', 'BIGINT'],
-          ['monthly_mobile_qc_below10', 'BOOLEAN NOT NULL'],
-          ['monthly_ave_pc_clk', 'DOUBLE PRECISION'],
-          ['monthly_ave_mobile_clk', 'DOUBLE PRECISION'],
-          ['monthly_ave_pc_ctr', 'DOUBLE PRECISION'],
-          ['monthly_ave_mobile_ctr', 'DOUBLE PRECISION'],
-          ['pl_avg_depth', 'DOUBLE PRECISION'],
-          ['comp_idx', 'VARCHAR(8)'],
-          ['fetched_at', 'TIMESTAMP NOT NULL'],
-        ],
-        'PRIMARY KEY (customer_id, given_word, rel_keyword)',
-      ),
+      createTable('keyword_relations', KEYWORD_RELATIONS, 'PRIMARY KEY (customer_id, given_word, rel_keyword)'),
       createTable('etl_runs', [
         ['run_id', 'VARCHAR(64) NOT NULL PRIMARY KEY'],
         ['command', 'VARCHAR(32) NOT NULL'],
@@ -165,25 +192,7 @@ GROUP BY stat_date, stat_hour, customer_id, campaign_id, adgroup_id, keyword_id,
       // One row per (day, hour, search term, keyword, device): what the features and the ranker train on. The four
       // Naver reports the ETL loads have no search-term grain; the sample generator fills this table, and a real
       // source (e.g. an expanded-search-term report) is still to be wired into the ETL.
-      createTable('search_term_hourly_performance', [
-        ['stat_date', 'DATE NOT NULL'],
-        ['stat_hour', 'SMALLINT NOT NULL'],
-        ['customer_id', 'VARCHAR(32) NOT NULL'],
-        ['search_term', 'VARCHAR(256) NOT NULL'],
-        ['keyword_id', 'VARCHAR(64)'],
-        ['keyword', 'VARCHAR(512) NOT NULL'],
-        ['device', 'VARCHAR(8) NOT NULL'],
-        ['impressions', 'BIGINT NOT NULL'],
-        ['clicks', 'BIGINT NOT NULL'],
-        ['conversions', 'BIGINT NOT NULL'],
-        ['cost', 'DOUBLE PRECISION NOT NULL'],
-        ['sum_ad_rank', 'DOUBLE PRECISION NOT NULL'],
-        ['bid_amt', 'BIGINT'],
-        ['quality_index', 'INTEGER'],
-        ['is_brand', 'BOOLEAN'],
-        ['is_season', 'BOOLEAN'],
-        ['load_id', 'VARCHAR(64) NOT NULL'],
-      ]),
+      createTable('search_term_hourly_performance', SEARCH_TERM_HOURLY),
     ],
   },
 ];

@@ -71,3 +71,13 @@ export function identifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/i.test(name)) throw new WarehouseError('PARAMS', `"${name}" is not a plain SQL identifier`);
   return name;
 }
+
+/**
+ * One field of a staged file in the format `loadFile` / `insertFromFile` read: `\N` for NULL; tabs, line breaks and
+ * backslashes (which the format cannot carry inside a value) become spaces.
+ */
+export function tsvField(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const s = String(v);
+  return /[\t\n\r\\]/.test(s) ? s.replace(/[\t\n\r\\]/g, ' ') : s;
+}

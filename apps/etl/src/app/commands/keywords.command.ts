@@ -2,35 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataLake, Warehouse } from '@adrank/warehouse';
+import { TABLE_COLUMNS, tsvField, type DataLake, type Warehouse } from '@adrank/warehouse';
 import { NaverClients } from '../naver-clients';
 import type { Reporter } from '../reporter';
 import { DATA_LAKE, NAVER_CLIENTS, REPORTER, WAREHOUSE } from '../tokens';
 import { finishRun, startRun } from './runs';
-
-export const KEYWORD_COLUMNS = [
-  'keyword_id',
-  'customer_id',
-  'campaign_id',
-  'adgroup_id',
-  'keyword',
-  'bid_amt',
-  'use_group_bid',
-  'quality_index',
-  'status',
-  'inspect_status',
-  'is_brand',
-  'is_season',
-  'reg_tm',
-  'edit_tm',
-  'snapshot_at',
-] as const;
-
-/** Makes a value safe for a tab-separated staged file (`\N` = NULL). */
-export function tsvValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  return String(v).replace(/[\t\n\r\\]/g, ' ');
-}
 
 /**
  * `etl keywords`: campaigns → ad groups → keywords, then the customer's snapshot in naver_keywords is replaced in one
@@ -81,7 +57,7 @@ export class KeywordsCommand {
                   k.editTm,
                   now,
                 ]
-                  .map(tsvValue)
+                  .map(tsvField)
                   .join('\t'),
               );
             }
@@ -96,7 +72,8 @@ export class KeywordsCommand {
       const file = this.warehouse.dialect === 'redshift' ? uri : local;
       await this.warehouse.transaction(async (tx) => {
         await tx.execute('DELETE FROM naver_keywords WHERE customer_id = :customer', { customer: args.customer });
-        if (lines.length > 0) await tx.loadFile('naver_keywords', file, { format: 'tsv', columns: KEYWORD_COLUMNS });
+        if (lines.length > 0)
+          await tx.loadFile('naver_keywords', file, { format: 'tsv', columns: TABLE_COLUMNS.naver_keywords });
       });
       const summary = { campaigns: campaigns.length, adgroups, keywords: lines.length };
       await finishRun(this.warehouse, runId, 'succeeded', summary);

@@ -2,30 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataLake, Warehouse } from '@adrank/warehouse';
+import { TABLE_COLUMNS, tsvField, type DataLake, type Warehouse } from '@adrank/warehouse';
 import type { RelatedArgs } from '../cli';
 import { NaverClients } from '../naver-clients';
 import type { Reporter } from '../reporter';
 import { DATA_LAKE, NAVER_CLIENTS, REPORTER, WAREHOUSE } from '../tokens';
-import { tsvValue } from './keywords.command';
 import { finishRun, startRun } from './runs';
-
-export const RELATION_COLUMNS = [
-  'customer_id',
-  'given_word',
-  'rel_keyword',
-  'monthly_pc_qc',
-  'monthly_pc_qc_below10',
-  'monthly_mobile_qc',
-  'monthly_mobile_qc_below10',
-  'monthly_ave_pc_clk',
-  'monthly_ave_mobile_clk',
-  'monthly_ave_pc_ctr',
-  'monthly_ave_mobile_ctr',
-  'pl_avg_depth',
-  'comp_idx',
-  'fetched_at',
-] as const;
 
 /**
  * `etl related`: keyword-tool relations for the given words (a file, one per line; default: the customer's keywords
@@ -80,7 +62,7 @@ export class RelatedCommand {
                 r.compIdx,
                 now,
               ]
-                .map(tsvValue)
+                .map(tsvField)
                 .join('\t'),
             );
           }
@@ -100,7 +82,7 @@ export class RelatedCommand {
         if (lines.length > 0) {
           await tx.loadFile('keyword_relations', this.warehouse.dialect === 'redshift' ? uri : local, {
             format: 'tsv',
-            columns: RELATION_COLUMNS,
+            columns: TABLE_COLUMNS.keyword_relations,
           });
         }
       });
