@@ -15,7 +15,7 @@ export { NativeBooster, NativeDataset, NativeFastRow, NativeLightGbm } from './l
 export type { CliIo } from './lib/cli/main';
 export { runCli } from './lib/cli/main';
 export type { EngineName, IterationInfo, TrainData, TrainOptions, TrainResult } from './lib/train/train';
-export { TrainInputError, train } from './lib/train/train';
+export { TrainInputError, checkTrainParams, train } from './lib/train/train';
 export type { ObjectiveName, ParamValue, TrainParams } from './lib/train/params';
 export { TRAIN_OBJECTIVES, TrainParamError, defaultMetric } from './lib/train/params';
 export type { MetricName } from './lib/train/metrics';

@@ -23,3 +23,4 @@ export {
 } from './lib/migrations';
 export { parseNamed } from './lib/params';
 export { LocalDataLake, S3DataLake, openDataLake, type DataLake } from './lib/lake';
+export { openWarehouseFromEnv, warehouseEnvProblems, type WarehouseEnv } from './lib/from-env';

@@ -12,7 +12,7 @@ import { resetSharedLimits, type AdConversionDetailRow, type AdDetailRow } from 
 import { describeIfAvailable, motoAvailable, startMoto, type Moto } from '@adrank/testing';
 import { DuckDbWarehouse, RedshiftDataWarehouse, type Warehouse } from '@adrank/warehouse';
 import { FakeRedshiftDataApi } from '@adrank/warehouse/testing';
-import { MemoryReporter } from './reporter';
+import { MemoryReporter } from '@adrank/job';
 import { runCli, type CliOutcome } from './run-cli';
 import type { SyncResult } from './commands/sync.command';
 

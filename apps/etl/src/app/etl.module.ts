@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { DuckDbWarehouse, openDataLake, RedshiftDataWarehouse, type Warehouse } from '@adrank/warehouse';
+import { openDataLake, openWarehouseFromEnv, type Warehouse, type WarehouseEnv } from '@adrank/warehouse';
 import { KeywordsCommand } from './commands/keywords.command';
 import { RelatedCommand } from './commands/related.command';
 import { ScheduleCommand } from './commands/schedule.command';
@@ -8,24 +8,12 @@ import { SyncCommand } from './commands/sync.command';
 import type { EtlConfig } from './config';
 import { HealthController, LastRunHealthIndicator, WarehouseHealthIndicator } from './health/health';
 import { NaverClients } from './naver-clients';
-import { ConsoleReporter, type Reporter } from './reporter';
+import { ConsoleReporter, type Reporter } from '@adrank/job';
 import { DATA_LAKE, ETL_CONFIG, NAVER_CLIENTS, REPORTER, WAREHOUSE } from './tokens';
 
-export async function openWarehouse(cfg: EtlConfig): Promise<Warehouse> {
-  if (cfg.ADRANK_WAREHOUSE === 'duckdb') return DuckDbWarehouse.open(cfg.ADRANK_DUCKDB_PATH);
-  return new RedshiftDataWarehouse({
-    database: cfg.REDSHIFT_DATABASE as string,
-    ...(cfg.REDSHIFT_CLUSTER_ID ? { clusterIdentifier: cfg.REDSHIFT_CLUSTER_ID } : {}),
-    ...(cfg.REDSHIFT_WORKGROUP ? { workgroupName: cfg.REDSHIFT_WORKGROUP } : {}),
-    ...(cfg.REDSHIFT_SECRET_ARN ? { secretArn: cfg.REDSHIFT_SECRET_ARN } : {}),
-    ...(cfg.REDSHIFT_DB_USER ? { dbUser: cfg.REDSHIFT_DB_USER } : {}),
-    ...(cfg.REDSHIFT_COPY_ROLE_ARN ? { copyIamRole: cfg.REDSHIFT_COPY_ROLE_ARN } : {}),
-    pollMs: cfg.REDSHIFT_POLL_MS,
-    clientConfig: {
-      ...(cfg.AWS_REGION ? { region: cfg.AWS_REGION } : {}),
-      ...(cfg.REDSHIFT_DATA_ENDPOINT ? { endpoint: cfg.REDSHIFT_DATA_ENDPOINT } : {}),
-    },
-  });
+/** The configured warehouse (the variables were validated at boot by loadConfig). */
+export function openWarehouse(cfg: EtlConfig): Promise<Warehouse> {
+  return openWarehouseFromEnv({ ...cfg } as unknown as WarehouseEnv);
 }
 
 export interface EtlModuleOptions {

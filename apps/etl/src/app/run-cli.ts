@@ -10,7 +10,7 @@ import { ScheduleCommand } from './commands/schedule.command';
 import { SyncCommand, type SyncResult } from './commands/sync.command';
 import { ConfigError, loadConfig } from './config';
 import { EtlModule } from './etl.module';
-import type { Reporter } from './reporter';
+import type { Reporter } from '@adrank/job';
 import { WAREHOUSE } from './tokens';
 
 export interface CliIo {

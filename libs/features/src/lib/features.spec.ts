@@ -8,7 +8,7 @@ import { ROW_V1_WIDTH } from './row';
 import { SCHEMA_V1, schemaByHash } from './schema';
 import { buildServingRows } from './serving';
 import { KeywordFeatureTable } from './table';
-import { buildTrainingRows, fitPriors, relevanceGrade, type TrainingOptions } from './training';
+import { buildTrainingRows, fitPriors, relevanceGrade, TrainingRowBuilder, type TrainingOptions } from './training';
 
 const DAYS = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06'];
 const TERMS = ['나이키 운동화', 'running shoes', '커피 머신'];
@@ -181,6 +181,38 @@ describe('training rows', () => {
         expect(sameFloats(a.matrix, b.matrix)).toBe(true);
         expect(b.keys).toEqual(a.keys);
         expect(b.groups).toEqual(a.groups);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('stream day by day into preallocated buffers that grow, without keys, with the same floats (property)', () => {
+    fc.assert(
+      fc.property(recordsArb, fc.integer({ min: 0, max: 8 }), (records, capacity) => {
+        const whole = buildTrainingRows(records, options);
+        const b = new TrainingRowBuilder({ ...options, priors: whole.priors, capacity, keepKeys: false });
+        for (const d of DAYS)
+          b.addDay(
+            d,
+            records.filter((r) => r.date === d),
+          );
+        const s = b.finish();
+        expect(s.rows).toBe(whole.rows);
+        expect(b.rowCount).toBe(whole.rows);
+        expect(sameFloats(s.matrix, whole.matrix)).toBe(true);
+        for (const k of ['ctr', 'weight', 'converted', 'relevance'] as const)
+          expect(sameFloats(s.labels[k], whole.labels[k])).toBe(true);
+        expect(s.groups).toEqual(whole.groups);
+        expect(s.keys).toEqual([]);
+        expect(s.dayRows).toEqual(whole.dayRows);
+        // dayRows partitions the rows by date, in order
+        let at = 0;
+        for (const d of whole.dayRows) {
+          expect(d.start).toBe(at);
+          for (let i = d.start; i < d.start + d.rows; i++) expect(whole.keys[i]?.date).toBe(d.date);
+          at += d.rows;
+        }
+        expect(at).toBe(whole.rows);
       }),
       { numRuns: 60 },
     );

@@ -25,6 +25,13 @@ export interface TrainingOptions {
   priors?: Priors;
   /** Rows for days before this are history only, not emitted (default: every day emits rows). */
   firstRowDate?: string;
+  /**
+   * Rows expected in total (TrainingRowBuilder): the matrix and labels are allocated once at this size and filled in
+   * place, so a large set never exists twice (it grows by doubling when exceeded).
+   */
+  capacity?: number;
+  /** Keep `keys` (one object per row; default true). Off for large sets: `dayRows` still gives each day's rows. */
+  keepKeys?: boolean;
 }
 
 export interface TrainingRows {
@@ -48,7 +55,10 @@ export interface TrainingRows {
   };
   /** Sizes of the consecutive (search term, day) groups, in row order (for lambdarank). */
   groups: number[];
+  /** Per row (empty with `keepKeys: false`). */
   keys: { date: string; hour: number; device: 'PC' | 'MOBILE'; searchTerm: string; keyword: string }[];
+  /** The days that emitted rows, ascending, and the first row of each (`start`) and its row count. */
+  dayRows: { date: string; start: number; rows: number }[];
   priors: Priors;
 }
 
@@ -94,7 +104,9 @@ export function buildTrainingRows(records: readonly PerformanceRecord[], options
   records.forEach(checkRecord);
   const sorted = [...records].sort(compareRecords);
   const priors = options.priors ?? fitPriors(sorted);
-  const b = new TrainingRowBuilder({ ...options, priors });
+  const first = options.firstRowDate;
+  const capacity = first === undefined ? sorted.length : sorted.filter((r) => r.date >= first).length;
+  const b = new TrainingRowBuilder({ capacity, ...options, priors });
   let i = 0;
   while (i < sorted.length) {
     const date = (sorted[i] as PerformanceRecord).date;
@@ -116,14 +128,17 @@ export class TrainingRowBuilder {
   private readonly priors: Priors;
   private readonly firstRowDay: number;
   private lastDay = -Infinity;
-  private readonly chunks: Float64Array[] = [];
   private rows = 0;
-  private readonly ctr: number[] = [];
-  private readonly weight: number[] = [];
-  private readonly converted: number[] = [];
-  private readonly relevance: number[] = [];
+  private capacity: number;
+  private matrix: Float64Array;
+  private ctr: Float64Array;
+  private weight: Float64Array;
+  private converted: Float64Array;
+  private relevance: Float64Array;
   private readonly groups: number[] = [];
   private readonly keys: TrainingRows['keys'] = [];
+  private readonly dayRows: TrainingRows['dayRows'] = [];
+  private readonly keepKeys: boolean;
 
   constructor(private readonly options: TrainingOptions & { priors: Priors }) {
     const window = options.windowDays ?? 28;
@@ -131,6 +146,37 @@ export class TrainingRowBuilder {
     this.pairs = new TrailingWindow(window);
     this.priors = options.priors;
     this.firstRowDay = options.firstRowDate ? dayNumber(options.firstRowDate) : -Infinity;
+    this.keepKeys = options.keepKeys ?? true;
+    const cap = options.capacity ?? 1024;
+    if (!Number.isInteger(cap) || cap < 0) throw new Error(`capacity must be a non-negative integer, got ${cap}`);
+    this.capacity = Math.max(cap, 1);
+    this.matrix = new Float64Array(this.capacity * ROW_V1_WIDTH);
+    this.ctr = new Float64Array(this.capacity);
+    this.weight = new Float64Array(this.capacity);
+    this.converted = new Float64Array(this.capacity);
+    this.relevance = new Float64Array(this.capacity);
+  }
+
+  /** Rows emitted so far. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  private ensure(rows: number): void {
+    if (rows <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < rows) cap *= 2;
+    const grow = (a: Float64Array, width: number): Float64Array => {
+      const b = new Float64Array(cap * width);
+      b.set(a.subarray(0, this.rows * width));
+      return b;
+    };
+    this.matrix = grow(this.matrix, ROW_V1_WIDTH);
+    this.ctr = grow(this.ctr, 1);
+    this.weight = grow(this.weight, 1);
+    this.converted = grow(this.converted, 1);
+    this.relevance = grow(this.relevance, 1);
+    this.capacity = cap;
   }
 
   addDay(date: string, dayRecords: readonly PerformanceRecord[]): void {
@@ -147,7 +193,9 @@ export class TrainingRowBuilder {
     this.pairs.advanceTo(day);
     if (day >= this.firstRowDay) {
       const w = ROW_V1_WIDTH;
-      const out = new Float64Array(recs.length * w);
+      this.ensure(this.rows + recs.length);
+      const out = this.matrix;
+      const base = this.rows;
       const dow = dayOfWeek(date);
       const pairDayGrade = new Map<string, number>();
       {
@@ -157,7 +205,8 @@ export class TrainingRowBuilder {
       }
       let groupStart = 0;
       recs.forEach((r, k) => {
-        writeRowV1(out, k * w, {
+        const at = base + k;
+        writeRowV1(out, at * w, {
           similarity: this.options.similarity(r.searchTerm, r.keyword),
           hour: r.hour,
           dayOfWeek: dow,
@@ -171,18 +220,25 @@ export class TrainingRowBuilder {
           relation: this.options.relation?.(r.searchTerm, r.keyword),
           priors: this.priors,
         });
-        this.ctr.push(r.impressions > 0 ? r.clicks / r.impressions : NaN);
-        this.weight.push(r.impressions);
-        this.converted.push(r.clicks > 0 ? (r.conversions > 0 ? 1 : 0) : NaN);
-        this.relevance.push(pairDayGrade.get(pairKey(r.searchTerm, r.keyword)) as number);
-        this.keys.push({ date: r.date, hour: r.hour, device: r.device, searchTerm: r.searchTerm, keyword: r.keyword });
+        this.ctr[at] = r.impressions > 0 ? r.clicks / r.impressions : NaN;
+        this.weight[at] = r.impressions;
+        this.converted[at] = r.clicks > 0 ? (r.conversions > 0 ? 1 : 0) : NaN;
+        this.relevance[at] = pairDayGrade.get(pairKey(r.searchTerm, r.keyword)) as number;
+        if (this.keepKeys)
+          this.keys.push({
+            date: r.date,
+            hour: r.hour,
+            device: r.device,
+            searchTerm: r.searchTerm,
+            keyword: r.keyword,
+          });
         const next = recs[k + 1];
         if (next === undefined || next.searchTerm !== r.searchTerm) {
           this.groups.push(k + 1 - groupStart);
           groupStart = k + 1;
         }
       });
-      this.chunks.push(out);
+      if (recs.length > 0) this.dayRows.push({ date, start: base, rows: recs.length });
       this.rows += recs.length;
     }
     // The day is over: its totals become history for the following days.
@@ -198,26 +254,22 @@ export class TrainingRowBuilder {
     for (const [k, a] of pairDay) this.pairs.add(day, k, a);
   }
 
+  /** The rows so far; arrays are views of the builder's buffers (no copy). */
   finish(): TrainingRows {
-    const w = ROW_V1_WIDTH;
-    const matrix = new Float64Array(this.rows * w);
-    let at = 0;
-    for (const c of this.chunks) {
-      matrix.set(c, at);
-      at += c.length;
-    }
+    const n = this.rows;
     return {
       schema: SCHEMA_V1,
-      matrix,
-      rows: this.rows,
+      matrix: this.matrix.subarray(0, n * ROW_V1_WIDTH),
+      rows: n,
       labels: {
-        ctr: Float64Array.from(this.ctr),
-        weight: Float64Array.from(this.weight),
-        converted: Float64Array.from(this.converted),
-        relevance: Float64Array.from(this.relevance),
+        ctr: this.ctr.subarray(0, n),
+        weight: this.weight.subarray(0, n),
+        converted: this.converted.subarray(0, n),
+        relevance: this.relevance.subarray(0, n),
       },
       groups: this.groups,
       keys: this.keys,
+      dayRows: this.dayRows,
       priors: this.priors,
     };
   }

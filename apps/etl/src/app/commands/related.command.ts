@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TABLE_COLUMNS, tsvField, type DataLake, type Warehouse } from '@adrank/warehouse';
 import type { RelatedArgs } from '../cli';
 import { NaverClients } from '../naver-clients';
-import type { Reporter } from '../reporter';
+import type { Reporter } from '@adrank/job';
 import { DATA_LAKE, NAVER_CLIENTS, REPORTER, WAREHOUSE } from '../tokens';
 import { finishRun, startRun } from './runs';
 

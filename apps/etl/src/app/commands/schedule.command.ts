@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CronJob } from 'cron';
 import { yesterdayKst } from '../cli';
 import type { EtlConfig } from '../config';
-import type { Reporter } from '../reporter';
+import type { Reporter } from '@adrank/job';
 import { ETL_CONFIG, REPORTER } from '../tokens';
 import { KeywordsCommand } from './keywords.command';
 import { SyncCommand } from './sync.command';

@@ -9,7 +9,7 @@ import { FACT_TABLES, LocalDataLake, type DataLake, type Warehouse } from '@adra
 import { daysBetween, type SyncArgs } from '../cli';
 import type { EtlConfig } from '../config';
 import { NaverClients } from '../naver-clients';
-import type { Reporter } from '../reporter';
+import type { Reporter } from '@adrank/job';
 import { factLoad, loadParams } from '../load-sql';
 import { DATA_LAKE, ETL_CONFIG, NAVER_CLIENTS, REPORTER, WAREHOUSE } from '../tokens';
 import { finishRun, startRun } from './runs';

@@ -111,6 +111,18 @@ export function train(o: TrainOptions): TrainResult {
   return trainNative(o, params, bp.num_iterations, bp.metric, trainData, validData, featureNames, notify, stopper);
 }
 
+/**
+ * Checks parameters before any data is touched, as train() would: every name known to the built-in engine (aliases
+ * included) with a valid value — for `engine: 'native'` only the names the built-in engine knows are checked (LightGBM
+ * itself judges the rest). Throws TrainParamError naming the parameter.
+ */
+export function checkTrainParams(objective: ObjectiveName, params: TrainParams, engine: EngineName = 'auto'): void {
+  if (!TRAIN_OBJECTIVES.includes(objective)) {
+    throw new TrainInputError(`objective must be one of ${TRAIN_OBJECTIVES.join(', ')}, got "${String(objective)}"`);
+  }
+  builtinParams(objective, engine === 'native' ? pickKnown(params) : params);
+}
+
 /** Raw score → prediction for the metrics (what LightGBM's evaluation sees). */
 function transformFor(objective: ObjectiveName, sigmoid: number): (x: number) => number {
   if (objective === 'binary') return (x) => 1 / (1 + Math.exp(-sigmoid * x));

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'job',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/job',
+};

@@ -1,0 +1,9 @@
+export {
+  ConsoleReporter,
+  MemoryReporter,
+  etaMs,
+  formatDuration,
+  type ConsoleReporterOptions,
+  type Reporter,
+} from './lib/reporter';
+export { StepTimer, peakRssMb, writeJsonAtomic, type StepRecord } from './lib/steps';
