@@ -19,10 +19,11 @@ const opt = (name: string, fallback: string): string => {
 };
 const ROOT = join(__dirname, '..', '..');
 const PEER = join(ROOT, '..', 'shared', 'peers', 'fastapi-lightgbm');
-// keywords × days of generated data per size: ~4.5 rows per keyword and day; 56 row days after 14 history days.
-const SIZES: Record<string, { keywords: number; days: number; peerGiven: number }> = {
-  '200k': { keywords: 800, days: 70, peerGiven: 2000 },
-  '2m': { keywords: 8000, days: 70, peerGiven: 20000 },
+// Generated data per size (keywords × days) and the training window (rows days after 14 history days), sized so the
+// feature matrix holds ~200k and ~2M rows.
+const SIZES: Record<string, { keywords: number; days: number; window: number; peerGiven: number }> = {
+  '200k': { keywords: 800, days: 70, window: 56, peerGiven: 2000 },
+  '2m': { keywords: 11500, days: 90, window: 76, peerGiven: 20000 },
 };
 const sizes = opt('sizes', '200k,2m').split(',');
 const engines = opt('engines', 'builtin,native').split(',');
@@ -68,7 +69,7 @@ try {
           join(ROOT, 'apps/trainer/src/main.ts'),
           'train',
           '--window-days',
-          '56',
+          String(s.window),
           '--history-days',
           '14',
           '--holdout-days',

@@ -29,7 +29,7 @@ export interface TrainOutcome {
   evaluation?: Evaluation;
   gate?: GateDecision;
   manifest?: BundleManifest;
-  steps: { steps: Record<string, number>; totalMs: number; peakRssMb: number };
+  steps: ReturnType<StepTimer['summary']>;
   error?: string;
 }
 

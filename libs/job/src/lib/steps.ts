@@ -44,9 +44,15 @@ export class StepTimer {
     return [...parts, `total ${(this.totalMs / 1000).toFixed(1)}s`, `peak RSS ${peakRssMb()} MiB`].join(' · ');
   }
 
-  summary(): { steps: Record<string, number>; totalMs: number; peakRssMb: number } {
+  summary(): {
+    steps: Record<string, number>;
+    peakRssMbAfter: Record<string, number>;
+    totalMs: number;
+    peakRssMb: number;
+  } {
     return {
       steps: Object.fromEntries(this.records.map((r) => [r.name, r.ms])),
+      peakRssMbAfter: Object.fromEntries(this.records.map((r) => [r.name, r.peakRssMb])),
       totalMs: this.totalMs,
       peakRssMb: peakRssMb(),
     };

@@ -15,6 +15,10 @@ describe('warehouse settings from the environment', () => {
   });
 
   it('names every bad variable', () => {
+    expect(warehouseEnvProblems({ ADRANK_DUCKDB_MEMORY_LIMIT: 'lots' })).toEqual([
+      'ADRANK_DUCKDB_MEMORY_LIMIT must be a size like 512MB or 2GiB (got "lots")',
+    ]);
+    expect(warehouseEnvProblems({ ADRANK_DUCKDB_MEMORY_LIMIT: '512MB' })).toEqual([]);
     expect(warehouseEnvProblems({ ADRANK_WAREHOUSE: 'sqlite' })).toEqual([
       'ADRANK_WAREHOUSE must be duckdb or redshift (got "sqlite")',
     ]);
@@ -53,7 +57,8 @@ describe('warehouse settings from the environment', () => {
     });
     expect(w).toBeInstanceOf(RedshiftDataWarehouse);
     await w.close();
-    const d = await openWarehouseFromEnv({ ADRANK_DUCKDB_PATH: ':memory:' });
+    const d = await openWarehouseFromEnv({ ADRANK_DUCKDB_PATH: ':memory:', ADRANK_DUCKDB_MEMORY_LIMIT: '300MB' });
+    expect(await d.query("SELECT current_setting('memory_limit') AS m")).toEqual([{ m: '286.1 MiB' }]);
     expect(d.dialect).toBe('duckdb');
     expect(await d.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await d.close();

@@ -7,7 +7,8 @@ export type WarehouseEnv = Record<string, string | number | undefined>;
 
 /**
  * Every problem with the warehouse variables of `env`, each naming its variable (empty = fine):
- * `ADRANK_WAREHOUSE` duckdb (default; `ADRANK_DUCKDB_PATH`, default `.adrank/warehouse.duckdb`) or redshift
+ * `ADRANK_WAREHOUSE` duckdb (default; `ADRANK_DUCKDB_PATH`, default `.adrank/warehouse.duckdb`; optional
+ * `ADRANK_DUCKDB_MEMORY_LIMIT`, DuckDB's memory_limit — it spills to disk beyond it) or redshift
  * (`REDSHIFT_DATABASE`, `REDSHIFT_CLUSTER_ID` or `REDSHIFT_WORKGROUP`, `REDSHIFT_SECRET_ARN` or `REDSHIFT_DB_USER` for a
  * cluster, optional `REDSHIFT_COPY_ROLE_ARN`, `REDSHIFT_DATA_ENDPOINT`, `REDSHIFT_POLL_MS`, `AWS_REGION`).
  */
@@ -19,6 +20,9 @@ export function warehouseEnvProblems(env: WarehouseEnv, options: { requireCopyRo
   };
   const kind = str('ADRANK_WAREHOUSE') ?? 'duckdb';
   if (kind !== 'duckdb' && kind !== 'redshift') p.push(`ADRANK_WAREHOUSE must be duckdb or redshift (got "${kind}")`);
+  const mem = str('ADRANK_DUCKDB_MEMORY_LIMIT');
+  if (mem !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i.test(mem))
+    p.push(`ADRANK_DUCKDB_MEMORY_LIMIT must be a size like 512MB or 2GiB (got "${mem}")`);
   if (kind !== 'redshift') return p;
   if (!str('REDSHIFT_DATABASE')) p.push('REDSHIFT_DATABASE is required with ADRANK_WAREHOUSE=redshift');
   const cluster = str('REDSHIFT_CLUSTER_ID');
@@ -52,8 +56,13 @@ export async function openWarehouseFromEnv(env: WarehouseEnv): Promise<Warehouse
     const v = env[k];
     return v === undefined || v === '' ? undefined : String(v);
   };
-  if ((str('ADRANK_WAREHOUSE') ?? 'duckdb') === 'duckdb')
-    return DuckDbWarehouse.open(str('ADRANK_DUCKDB_PATH') ?? '.adrank/warehouse.duckdb');
+  if ((str('ADRANK_WAREHOUSE') ?? 'duckdb') === 'duckdb') {
+    const memoryLimit = str('ADRANK_DUCKDB_MEMORY_LIMIT');
+    return DuckDbWarehouse.open(
+      str('ADRANK_DUCKDB_PATH') ?? '.adrank/warehouse.duckdb',
+      memoryLimit ? { memoryLimit } : {},
+    );
+  }
   const opt = (key: string, name: string): Record<string, string> => {
     const v = str(key);
     return v === undefined ? {} : { [name]: v };
