@@ -175,6 +175,7 @@ export class PerformanceColumns {
 
 /** What the extract step produces. */
 export interface ExtractedData {
+  /** Released (replaced by an empty set) once the features are built. */
   columns: PerformanceColumns;
   /** Keyword-tool figures by (search term, keyword). */
   relations: { searchTerm: string; keyword: string; figures: RelationFigures }[];

@@ -7,7 +7,7 @@ import type { EngineName } from '@adrank/lightgbm';
 import { BundleStore, newVersion, openStore, type BundleManifest } from '@adrank/model-store';
 import type { TrainArgs } from './cli';
 import type { TrainerConfig } from './config';
-import { dateOf } from './data';
+import { dateOf, PerformanceColumns } from './data';
 import { defaultParamsPath, loadParams } from './params';
 import { renderReport } from './report/report';
 import { CurrentBundleStep, MODEL_FILES } from './steps/current.step';
@@ -124,6 +124,7 @@ export class TrainCommand {
         historyDays: args.historyDays,
       };
       const fs = await steps.run('features', () => new FeaturesStep(rep).run(data, embedded.similarity, windows));
+      data.columns = new PerformanceColumns(0); // the rows live on as features: let the extracted columns go
       const models = await steps.run('train', () => new TrainStep(rep).run(fs, params, engine));
       const evaluation = await steps.run('evaluate', () =>
         new EvaluateStep(rep).run(fs, models, current?.bundle ?? null, { holdoutFrom, to: data.window.to }),
@@ -151,6 +152,10 @@ export class TrainCommand {
         writeFileSync(
           join(bundleDir, 'evaluation.json'),
           JSON.stringify({ evaluation, gate, validation }, finite, 1) + '\n',
+        );
+        writeFileSync(
+          join(bundleDir, 'score_distribution.json'),
+          JSON.stringify(evaluation.scoreDistribution, null, 1) + '\n',
         );
         writeFileSync(
           join(bundleDir, 'training.json'),

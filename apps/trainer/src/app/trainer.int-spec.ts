@@ -95,9 +95,15 @@ describe('trainer train (DuckDB sample → local store)', () => {
         'keywords.json',
         'ranker_model.txt',
         'report.html',
+        'score_distribution.json',
         'training.json',
       ].sort(),
     );
+    const dist = JSON.parse(readFileSync(join(bundleDir, 'score_distribution.json'), 'utf8'));
+    for (const kind of ['ctr', 'conversion', 'ranker']) {
+      expect(dist[kind].edges).toHaveLength(9);
+      expect(dist[kind].fractions.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
+    }
     expect(m.feature_schema.hash).toBe(SCHEMA_V1.hash);
     expect(m.embedder).toEqual({ id: new LexicalEmbedder().id, dim: 256 });
     expect(m.source_revision).toBe('test');
@@ -196,6 +202,10 @@ describe('trainer train (DuckDB sample → local store)', () => {
     expect(r.outcome?.status).toBe('held');
     expect(readFileSync(join(store, 'latest.json'), 'utf8')).toBe(before);
     expect((await bundles().list()).map((v) => v.version)).toEqual([version]);
+    // incremental embedding: every keyword came from the current bundle's cache, none was encoded again
+    const embedded = reporter.lines.find((l) => l.msg === 'embedded')?.fields as { reused: number; embedded: number };
+    expect(embedded.reused).toBeGreaterThanOrEqual(400);
+    expect(embedded.embedded).toBe(0);
     const failed = r.outcome?.gate?.checks.filter((c) => !c.ok) ?? [];
     expect(failed.some((c) => c.against === 'recorded')).toBe(true);
     const status = JSON.parse(readFileSync(join(dir, 'work', 'status.json'), 'utf8'));

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from './config';
 import { PerformanceColumns, type ExtractedData } from './data';
 import { calibration, fitBinnedMap, meanAveragePrecision, ndcgPerQuery } from './metrics';
 import { defaultParamsPath, loadParams } from './params';
-import type { Evaluation } from './steps/evaluate.step';
+import { deciles, type Evaluation } from './steps/evaluate.step';
 import { decideGate } from './steps/gate.step';
 import { validateData } from './steps/validate.step';
 
@@ -127,6 +127,9 @@ describe('metrics', () => {
       { predicted: 0.9, observed: 1, weight: 2 },
     ]);
     expect(c.ece).toBeCloseTo((0.4 * 2 + 0.1 * 2) / 4, 12);
+    const d = deciles(Float64Array.from({ length: 1000 }, (_, i) => i / 1000));
+    expect(d.edges).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    expect(d.fractions.every((x) => Math.abs(x - 0.1) < 1e-12)).toBe(true);
     const f = fitBinnedMap([0.1, 0.2, 0.8, 0.9, NaN], [0, 0, 1, 1, 1], undefined, 2);
     expect([f(0.15), f(0.85), f(NaN)]).toEqual([0, 1, 0.6]);
   });
@@ -146,6 +149,7 @@ function evaluation(model: Record<string, number>, extra: Partial<Evaluation> = 
     ndcg10PerQuery: { model: [], similarity: [] },
     importance: { ctr: [], conversion: [], ranker: [] },
     training: {} as Evaluation['training'],
+    scoreDistribution: {} as Evaluation['scoreDistribution'],
     ...extra,
   };
 }

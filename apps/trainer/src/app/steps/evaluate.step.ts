@@ -47,6 +47,11 @@ export interface Evaluation {
   /** NDCG@10 per holdout query: new model and the similarity baseline. */
   ndcg10PerQuery: { model: number[]; similarity: number[] };
   importance: Record<ModelKind, { feature: string; gain: number }[]>;
+  /**
+   * Each model's score distribution on the holdout — decile edges (9 cut points) and the fraction of rows in each of
+   * the 10 bins — the reference a serving drift monitor (PSI) compares live scores against.
+   */
+  scoreDistribution: Record<ModelKind, { edges: number[]; fractions: number[]; rows: number }>;
   training: Record<
     ModelKind,
     {
@@ -190,6 +195,11 @@ export class EvaluateStep {
       },
       importance,
       training,
+      scoreDistribution: {
+        ctr: deciles(ctrPred),
+        conversion: deciles(cvPred),
+        ranker: deciles(rkPred),
+      },
     };
     this.reporter.info('evaluated on the holdout', {
       model: pick(model),
@@ -222,4 +232,19 @@ function weightedMean(y: ArrayLike<number>, w?: ArrayLike<number>): number {
 
 function clip(p: ArrayLike<number>): Float64Array {
   return Float64Array.from(p as ArrayLike<number>, (x) => Math.min(1 - 1e-15, Math.max(1e-15, x)));
+}
+
+/** Decile edges of a score sample and the share of rows per bin (ties can make bins uneven). */
+export function deciles(scores: ArrayLike<number>): { edges: number[]; fractions: number[]; rows: number } {
+  const sorted = Float64Array.from(scores).sort();
+  const n = sorted.length;
+  const edges: number[] = [];
+  for (let q = 1; q < 10; q++) edges.push(n ? (sorted[Math.min(n - 1, Math.floor((q * n) / 10))] as number) : NaN);
+  const counts = new Array<number>(10).fill(0);
+  for (let i = 0; i < n; i++) {
+    let b = 0;
+    while (b < 9 && (sorted[i] as number) >= (edges[b] as number)) b++;
+    counts[b] = (counts[b] as number) + 1;
+  }
+  return { edges, fractions: counts.map((c) => (n ? c / n : 0)), rows: n };
 }

@@ -18,6 +18,8 @@ export interface ExtractOptions {
   historyDays: number;
   /** Last day (default: the latest day in the source). */
   endDate?: string | undefined;
+  /** Days per extract query (default 7). */
+  chunkDays?: number;
 }
 
 export class ExtractError extends Error {
@@ -48,15 +50,15 @@ export class ExtractStep {
       const from = dateOf(endDay - o.windowDays + 1);
       const historyFrom = dateOf(endDay - o.windowDays - o.historyDays + 1);
       const columns = new PerformanceColumns();
-      let batches = 0;
-      for await (const batch of warehouse.stream<Record<string, unknown>>(
-        EXTRACT_SQL,
-        { from: historyFrom, to: end },
-        { batchSize: 50_000 },
-      )) {
-        for (const r of batch) columns.push(toRow(r));
-        batches++;
-        if (batches % 10 === 0) this.reporter.info('extracting', { rows: columns.length });
+      // One query per chunk of days: the engine groups and sorts a week at a time, not the whole window (on DuckDB
+      // that bounds its memory to a week's rows; on Redshift it is a handful of statements).
+      const chunk = o.chunkDays ?? 7;
+      const firstDay = endDay - o.windowDays - o.historyDays + 1;
+      for (let d = firstDay; d <= endDay; d += chunk) {
+        const params = { from: dateOf(d), to: dateOf(Math.min(endDay, d + chunk - 1)) };
+        for await (const batch of warehouse.stream<Record<string, unknown>>(EXTRACT_SQL, params, { batchSize: 10_000 }))
+          for (const r of batch) columns.push(toRow(r));
+        this.reporter.progress(Math.min(endDay, d + chunk - 1) - firstDay + 1, endDay - firstDay + 1, 'days extracted');
       }
       const relations = isFile ? [] : await this.relations(warehouse);
       const accountKeywords = isFile
