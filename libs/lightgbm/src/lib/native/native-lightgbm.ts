@@ -74,7 +74,13 @@ export class NativeLightGbm {
       throw new NativeLightGbmError(`cannot load ${location.path}: ${(e as Error).message}; ${INSTALL_HINT}`);
     }
     if (!opaqueDeclared) {
-      koffi.opaque('LGBM_Handle');
+      // koffi's type names are process-wide, this module may not be (a second module registry, as under Jest, finds
+      // the type already declared: that declaration is the one to use)
+      try {
+        koffi.opaque('LGBM_Handle');
+      } catch (e) {
+        if (!/Duplicate type name/.test((e as Error).message)) throw e;
+      }
       opaqueDeclared = true;
     }
     const f = (sig: string) => lib.func(sig) as KoffiFn;
