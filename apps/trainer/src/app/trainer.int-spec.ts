@@ -148,7 +148,7 @@ describe('trainer train (DuckDB sample → local store)', () => {
 
   describeIfAvailable(findChromium() !== null, 'the report in headless Chromium')('report.html', () => {
     it('opens without errors or network requests and shows every plot', async () => {
-      const out = join(ROOT, 'tmp', 'test-results');
+      const out = join(ROOT, 'tmp', 'artifacts');
       mkdirSync(out, { recursive: true });
       const shot = join(out, 'trainer-report.png');
       const page = await checkHtmlPage(join(bundleDir, 'report.html'), shot);
