@@ -1,0 +1,5 @@
+export default {
+  displayName: 'inference-api',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/inference-api',
+};

@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import type { ApiConfig } from './config';
+import { ModelsService } from './models.service';
+import type { ModelName } from './serving/serving-model';
+import { API_CONFIG } from './tokens';
+import { ApiError, parseInstances, parseRankRequest } from './validate';
+
+/** KST (UTC+9, no daylight saving): the hour and day of week the features use. */
+export function kstNow(now = Date.now()): { hour: number; dayOfWeek: number } {
+  const d = new Date(now + 9 * 3600_000);
+  return { hour: d.getUTCHours(), dayOfWeek: (d.getUTCDay() + 6) % 7 };
+}
+
+function checkToken(expected: string | undefined, header: string | undefined, required: boolean): void {
+  if (expected === undefined) {
+    if (required) throw new ApiError(403, 'admin routes are disabled (ADMIN_TOKEN is not set)');
+    return;
+  }
+  if (header === undefined || !/^Bearer\s+/i.test(header))
+    throw new ApiError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
+  if (header.replace(/^Bearer\s+/i, '') !== expected) throw new ApiError(403, 'invalid token');
+}
+
+@Controller()
+export class ApiController {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(ModelsService) private readonly models: ModelsService,
+  ) {}
+
+  @Post('rank')
+  @HttpCode(200)
+  async rank(@Body() body: unknown, @Headers('authorization') auth?: string) {
+    checkToken(this.config.API_TOKEN, auth, false);
+    const t0 = performance.now();
+    const req = parseRankRequest(body, this.config.MAX_CANDIDATES);
+    const active = this.models.active();
+    const now = kstNow();
+    const results = await active.model.rank(
+      {
+        givenWord: req.given_word,
+        candidates: req.candidates,
+        topK: req.top_k,
+        hour: req.hour ?? now.hour,
+        dayOfWeek: now.dayOfWeek,
+        device: req.device ?? 'MOBILE',
+      },
+      this.config.RANK_RETRIEVE_K,
+    );
+    return {
+      model_version: active.version,
+      given_word: req.given_word,
+      results,
+      took_ms: Math.round((performance.now() - t0) * 1000) / 1000,
+    };
+  }
+
+  @Post('predict/ctr')
+  @HttpCode(200)
+  predictCtr(@Body() body: unknown, @Headers('authorization') auth?: string) {
+    return this.predict('ctr', body, auth);
+  }
+
+  @Post('predict/conversion')
+  @HttpCode(200)
+  predictConversion(@Body() body: unknown, @Headers('authorization') auth?: string) {
+    return this.predict('conversion', body, auth);
+  }
+
+  private predict(name: ModelName, body: unknown, auth: string | undefined) {
+    checkToken(this.config.API_TOKEN, auth, false);
+    const active = this.models.active();
+    const { rows, n } = parseInstances(body, active.model.schema, this.config.MAX_INSTANCES);
+    const out = active.model.predictors[name].predict(rows, n);
+    return { model_version: active.version, predictions: Array.from(out) };
+  }
+
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  ready() {
+    const s = this.models.registry.status();
+    if (!s.ready) throw new ApiError(503, 'not ready: no verified model bundle is active', { 'retry-after': '5' });
+    return { status: 'ok', model: s };
+  }
+
+  @Post('admin/reload')
+  @HttpCode(200)
+  async reload(@Headers('authorization') auth?: string) {
+    checkToken(this.config.ADMIN_TOKEN, auth, true);
+    const changed = await this.models.registry.reload();
+    return { changed, model: this.models.registry.status() };
+  }
+}

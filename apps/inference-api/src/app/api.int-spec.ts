@@ -1,0 +1,293 @@
+/**
+ * The API over real HTTP on 127.0.0.1 with bundles the trainer published from generated data: ranking, predictions,
+ * health, auth, every client error status, a hot reload through /admin/reload, and fuzzed bodies that never get a 5xx.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { SCHEMA_V1 } from '@adrank/features';
+import { Predictor } from '@adrank/lightgbm';
+import { BundleStore, openStore } from '@adrank/model-store';
+import { loadConfig } from './config';
+import { startApi, type RunningApi } from './server';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const TOKEN = 'test-token-0123456789';
+const ADMIN = 'admin-token-0123456789';
+
+function train(dir: string, store: string, extra: string[] = []): void {
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'tools/scripts/ts-run.cjs'),
+      join(ROOT, 'apps/trainer/src/main.ts'),
+      'train',
+      '--window-days',
+      '20',
+      '--holdout-days',
+      '3',
+      '--valid-days',
+      '3',
+      '--history-days',
+      '7',
+      '--engine',
+      'builtin',
+      '--store',
+      store,
+      '--publish',
+      ...extra,
+    ],
+    {
+      env: {
+        ...process.env,
+        ADRANK_DUCKDB_PATH: join(dir, 'w.duckdb'),
+        TRAINER_WORK_DIR: join(dir, 'work'),
+        TRAINER_LOG_FORMAT: 'json',
+      },
+      stdio: 'ignore',
+    },
+  );
+}
+
+describe('inference-api over HTTP', () => {
+  let dir: string;
+  let store: string;
+  let api: RunningApi;
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(api.url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // not JSON: the tests below say which responses must be
+    }
+    return { status: res.status, json, headers: res.headers };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'adrank-api-'));
+    store = join(dir, 'models');
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'tools/scripts/ts-run.cjs'),
+        join(ROOT, 'tools/sample-data/generate.ts'),
+        '--keywords',
+        '200',
+        '--days',
+        '30',
+        '--seed',
+        '11',
+        '--out',
+        join(dir, 'sample'),
+        '--duckdb',
+        join(dir, 'w.duckdb'),
+      ],
+      { stdio: 'ignore' },
+    );
+    train(dir, store, ['--force']);
+    const config = loadConfig({
+      ADRANK_MODEL_STORE: store,
+      MODEL_CACHE_DIR: join(dir, 'cache'),
+      MODEL_POLL_MS: '0',
+      API_PORT: '0',
+      API_HOST: '127.0.0.1',
+      API_TOKEN: TOKEN,
+      ADMIN_TOKEN: ADMIN,
+      BODY_LIMIT_BYTES: '65536',
+      MAX_CANDIDATES: '50',
+    });
+    api = await startApi(config);
+  }, 180_000);
+  afterAll(async () => {
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is live and ready with the published version', async () => {
+    expect((await call('GET', '/health/live')).json).toEqual({ status: 'ok' });
+    const r = await call('GET', '/health/ready');
+    expect(r.status).toBe(200);
+    const version = (await new BundleStore(openStore(store)).pointer())?.pointer.version;
+    expect((r.json['model'] as { activeVersion: string }).activeVersion).toBe(version);
+  });
+
+  it('ranks the nearest keywords of a given word, sorted by score, deterministically', async () => {
+    const keywords = JSON.parse(readFileSync(join(store, 'latest', 'keywords.json'), 'utf8')) as string[];
+    const word = keywords[3] as string;
+    const r = await call('POST', '/rank', { given_word: word, top_k: 10, hour: 21, device: 'PC' });
+    expect(r.status).toBe(200);
+    const results = r.json['results'] as {
+      keyword: string;
+      score: number;
+      ctr: number;
+      conversion_probability: number;
+      similarity: number;
+      known_keyword: boolean;
+    }[];
+    expect(results).toHaveLength(10);
+    for (let i = 1; i < results.length; i++) expect(results[i - 1]!.score).toBeGreaterThanOrEqual(results[i]!.score);
+    for (const x of results) {
+      expect(x.ctr).toBeGreaterThanOrEqual(0);
+      expect(x.ctr).toBeLessThanOrEqual(1);
+      expect(x.conversion_probability).toBeGreaterThan(0);
+      expect(x.conversion_probability).toBeLessThan(1);
+      expect(x.known_keyword).toBe(true);
+    }
+    expect(results.map((x) => x.keyword)).toContain(word); // its own keyword is among its nearest
+    expect(r.json).toMatchObject({ given_word: word, model_version: expect.any(String), took_ms: expect.any(Number) });
+    const again = await call('POST', '/rank', { given_word: word, top_k: 10, hour: 21, device: 'PC' });
+    expect(again.json['results']).toEqual(results);
+  });
+
+  it('ranks given candidates, flagging keywords it has never seen', async () => {
+    const keywords = JSON.parse(readFileSync(join(store, 'latest', 'keywords.json'), 'utf8')) as string[];
+    const candidates = [keywords[0] as string, keywords[1] as string, '완전히 새로운 키워드'];
+    const r = await call('POST', '/rank', { given_word: keywords[0], candidates });
+    const results = r.json['results'] as { keyword: string; known_keyword: boolean; similarity: number }[];
+    expect(results.map((x) => x.keyword).sort()).toEqual([...candidates].sort());
+    expect(results.find((x) => x.keyword === '완전히 새로운 키워드')?.known_keyword).toBe(false);
+    expect(results.find((x) => x.keyword === keywords[0])?.similarity).toBeCloseTo(1, 5);
+  });
+
+  it('predicts CTR and conversion for feature rows exactly as the bundle models do; absent features are missing', async () => {
+    const instances = [
+      { similarity: 0.8, hour: 21, device: 1, bid_amt: 700, kw_ctr: 0.03 },
+      { similarity: 0.1, hour: 3, day_of_week: 6, quality_index: null },
+      {},
+    ];
+    const rows = new Float64Array(3 * SCHEMA_V1.width).fill(NaN);
+    instances.forEach((o, i) => {
+      for (const [k, v] of Object.entries(o)) if (v !== null) rows[i * SCHEMA_V1.width + SCHEMA_V1.indexOf(k)] = v;
+    });
+    for (const [route, file] of [
+      ['/predict/ctr', 'ctr_model.txt'],
+      ['/predict/conversion', 'conv_model.txt'],
+    ] as const) {
+      const r = await call('POST', route, { instances });
+      expect(r.status).toBe(200);
+      const expected = Predictor.fromText(readFileSync(join(store, 'latest', file), 'utf8')).predict(rows, 3);
+      expect(r.json['predictions']).toEqual(Array.from(expected));
+    }
+  });
+
+  it('answers client errors with a status and a message naming the problem', async () => {
+    const cases: [string, string, unknown, number, RegExp][] = [
+      ['POST', '/rank', {}, 400, /^given_word must be a non-empty string$/],
+      ['POST', '/rank', { given_word: 'x', candidates: [] }, 400, /candidates must be an array of 1 to 50 keywords/],
+      ['POST', '/rank', { given_word: 'x', candidates: ['a', 7] }, 400, /^candidates\[1\] must be a non-empty string$/],
+      ['POST', '/rank', { given_word: 'x', hour: 24 }, 400, /^hour must be an integer from 0 to 23$/],
+      ['POST', '/rank', { given_word: 'x', device: 'TV' }, 400, /device must be "PC" or "MOBILE"/],
+      ['POST', '/rank', { given_word: 'x', extra: 1 }, 400, /unknown field\(s\) "extra"/],
+      ['POST', '/rank', [1, 2], 400, /body must be a JSON object/],
+      ['POST', '/rank', '{"given_word": ', 400, /JSON/i],
+      [
+        'POST',
+        '/predict/ctr',
+        { instances: [{ simlarity: 1 }] },
+        400,
+        /instances\[0\]: unknown feature\(s\) "simlarity"/,
+      ],
+      [
+        'POST',
+        '/predict/ctr',
+        { instances: [{ hour: 'noon' }] },
+        400,
+        /instances\[0\]\.hour must be a finite number or null/,
+      ],
+      ['POST', '/predict/ctr', { instances: [] }, 400, /instances must be an array of 1 to 10000 objects/],
+      ['POST', '/predict/ctr', { instances: [{}], x: 1 }, 400, /unknown field/],
+      ['POST', '/rank', { given_word: 'x'.repeat(70_000) }, 413, /./],
+      ['GET', '/nope', undefined, 404, /./],
+    ];
+    for (const [method, path, body, status, message] of cases) {
+      const r = await call(method, path, body);
+      expect({ path, body: JSON.stringify(body)?.slice(0, 60), status: r.status }).toEqual({
+        path,
+        body: JSON.stringify(body)?.slice(0, 60),
+        status,
+      });
+      expect(String(r.json['error'])).toMatch(message);
+      expect(r.json['statusCode']).toBe(status);
+    }
+    expect((await call('POST', '/rank', { given_word: 'x' }, { authorization: '' })).status).toBe(401);
+    expect(
+      (await call('POST', '/rank', { given_word: 'x' }, { authorization: 'Bearer wrong-token-wrong' })).status,
+    ).toBe(403);
+    expect((await call('POST', '/admin/reload', undefined)).status).toBe(403); // the API token is not the admin token
+  });
+
+  it('never answers a fuzzed body with a 5xx', async () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+    );
+    const rankBody = fc.oneof(
+      fc.record(
+        {
+          given_word: value,
+          candidates: fc.oneof(value, fc.array(value, { maxLength: 5 })),
+          top_k: value,
+          hour: value,
+          device: value,
+        },
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(fc.string(), value),
+      value,
+    );
+    const predictBody = fc.oneof(
+      fc.record({
+        instances: fc.oneof(
+          value,
+          fc.array(fc.dictionary(fc.constantFrom(...SCHEMA_V1.names, 'bogus'), value), { maxLength: 4 }),
+        ),
+      }),
+      value,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          rankBody.map((b) => ['/rank', b] as const),
+          predictBody.map((b) => ['/predict/ctr', b] as const),
+        ),
+        async ([path, body]) => {
+          const r = await call('POST', path, JSON.stringify(body) ?? 'undefined');
+          expect(r.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  }, 120_000);
+
+  it('swaps to a newly published bundle on /admin/reload without a failed request', async () => {
+    const before = (await call('POST', '/rank', { given_word: 'x', top_k: 1 })).json['model_version'];
+    train(dir, store, ['--force']);
+    const after = (await new BundleStore(openStore(store)).pointer())?.pointer.version;
+    expect(after).not.toBe(before);
+    const traffic = Array.from({ length: 200 }, (_, i) =>
+      call('POST', '/rank', { given_word: `키워드 ${i % 7}`, top_k: 3 }),
+    );
+    const reload = await call('POST', '/admin/reload', undefined, { authorization: `Bearer ${ADMIN}` });
+    const statuses = (await Promise.all(traffic)).map((r) => r.status);
+    expect(reload.status).toBe(200);
+    expect(reload.json['changed']).toBe(true);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    expect((await call('POST', '/rank', { given_word: 'x', top_k: 1 })).json['model_version']).toBe(after);
+  }, 120_000);
+});

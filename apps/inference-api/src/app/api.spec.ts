@@ -1,0 +1,60 @@
+import { SCHEMA_V1 } from '@adrank/features';
+import { kstNow } from './api.controller';
+import { loadConfig } from './config';
+import { parseInstances, parseRankRequest } from './validate';
+
+describe('request parsing', () => {
+  it('takes a rank request and names the bad field', () => {
+    expect(parseRankRequest({ given_word: '나이키', candidates: ['a'], top_k: 5, hour: 0, device: 'PC' }, 10)).toEqual({
+      given_word: '나이키',
+      candidates: ['a'],
+      top_k: 5,
+      hour: 0,
+      device: 'PC',
+    });
+    expect(() => parseRankRequest({ given_word: '  ' }, 10)).toThrow('given_word must be a non-empty string');
+    expect(() => parseRankRequest({ given_word: 'x', candidates: Array(11).fill('k') }, 10)).toThrow(
+      'candidates must be an array of 1 to 10 keywords',
+    );
+    expect(() => parseRankRequest({ given_word: 'x', top_k: 2.5 }, 10)).toThrow(
+      'top_k must be an integer from 1 to 1000',
+    );
+  });
+
+  it('turns instances into schema-ordered rows with NaN for absent and null features', () => {
+    const { rows, n } = parseInstances(
+      { instances: [{ hour: 7, similarity: 0.5, quality_index: null }] },
+      SCHEMA_V1,
+      5,
+    );
+    expect(n).toBe(1);
+    expect(rows[SCHEMA_V1.indexOf('hour')]).toBe(7);
+    expect(rows[SCHEMA_V1.indexOf('similarity')]).toBe(0.5);
+    expect(Number.isNaN(rows[SCHEMA_V1.indexOf('quality_index')] as number)).toBe(true);
+    expect(Array.from(rows).filter((x) => !Number.isNaN(x))).toHaveLength(2);
+    expect(() => parseInstances({ instances: Array(6).fill({}) }, SCHEMA_V1, 5)).toThrow(
+      'instances must be an array of 1 to 5 objects',
+    );
+  });
+});
+
+describe('KST clock and configuration', () => {
+  it('computes the hour and day of week in Korea (UTC+9)', () => {
+    // 2026-11-22T16:30Z is Monday 01:30 in Seoul (day 0 = Monday)
+    expect(kstNow(Date.parse('2026-11-22T16:30:00Z'))).toEqual({ hour: 1, dayOfWeek: 0 });
+    expect(kstNow(Date.parse('2026-11-22T14:59:00Z'))).toEqual({ hour: 23, dayOfWeek: 6 });
+  });
+
+  it('names every bad variable and hides tokens', () => {
+    let message = '';
+    try {
+      loadConfig({ API_PORT: '70000', API_TOKEN: 'short', MODEL_POLL_MS: 'x' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('API_PORT must not be greater than 65535 (got 70000)');
+    expect(message).toContain('API_TOKEN must be at least 16 characters (got ***)');
+    expect(message).toContain('MODEL_POLL_MS must be an integer (got "x")');
+    expect(loadConfig({}).RANK_RETRIEVE_K).toBe(100);
+  });
+});

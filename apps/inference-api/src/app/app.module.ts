@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ApiController } from './api.controller';
+import type { ApiConfig } from './config';
+import { ModelsService } from './models.service';
+import { API_CONFIG } from './tokens';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [ApiController],
+      providers: [{ provide: API_CONFIG, useValue: config }, ModelsService],
+    };
+  }
+}

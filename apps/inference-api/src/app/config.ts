@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const int = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+/** The API's configuration from the environment, validated at boot; every bad variable is named. */
+export class ApiConfig {
+  /** Model store: a directory, file:///dir or s3://bucket/prefix. */
+  @IsString()
+  ADRANK_MODEL_STORE = '.adrank/models/lgbm';
+
+  /** Local cache of verified bundles (and the fallback when the store is unreachable at start). */
+  @IsString()
+  MODEL_CACHE_DIR = '.adrank/api-cache';
+
+  /** Pointer poll interval (ms); 0 = reload only through POST /admin/reload. */
+  @Transform(int)
+  @IsInt({ message: 'MODEL_POLL_MS must be an integer' })
+  @Min(0)
+  MODEL_POLL_MS = 60_000;
+
+  @Transform(int)
+  @IsInt({ message: 'API_PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  API_PORT = 8080;
+
+  @IsString()
+  API_HOST = '0.0.0.0';
+
+  /** Bearer token for the prediction routes (unset = open). */
+  @IsOptional()
+  @MinLength(16, { message: 'API_TOKEN must be at least 16 characters' })
+  API_TOKEN?: string;
+
+  /** Bearer token for /admin routes (unset = admin routes refuse every request). */
+  @IsOptional()
+  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
+  /** Nearest keywords retrieved for a /rank without candidates. */
+  @Transform(int)
+  @IsInt({ message: 'RANK_RETRIEVE_K must be an integer' })
+  @Min(1)
+  @Max(1000)
+  RANK_RETRIEVE_K = 100;
+
+  @Transform(int)
+  @IsInt({ message: 'MAX_CANDIDATES must be an integer' })
+  @Min(1)
+  @Max(10_000)
+  MAX_CANDIDATES = 1000;
+
+  @Transform(int)
+  @IsInt({ message: 'MAX_INSTANCES must be an integer' })
+  @Min(1)
+  @Max(100_000)
+  MAX_INSTANCES = 10_000;
+
+  /** Request body limit (bytes). */
+  @Transform(int)
+  @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer' })
+  @Min(1024)
+  BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+  /** lexical (default) or transformers:<model> — must be the bundle's embedder. */
+  @Matches(/^(lexical|transformers:\S+)$/, { message: 'ADRANK_EMBEDDER must be lexical or transformers:<model>' })
+  ADRANK_EMBEDDER = 'lexical';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'S3_ENDPOINT must be an http(s) URL' })
+  S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  AWS_REGION?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  const known = new Set(Object.keys(new ApiConfig()).concat(['API_TOKEN', 'ADMIN_TOKEN', 'S3_ENDPOINT', 'AWS_REGION']));
+  const plain: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && known.has(k)) plain[k] = v;
+  const cfg = plainToInstance(ApiConfig, plain);
+  const lines = validateSync(cfg).flatMap((e) =>
+    Object.values(e.constraints ?? {}).map(
+      (m) => `  - ${m} (got ${/TOKEN/.test(e.property) ? '***' : JSON.stringify(e.value)})`,
+    ),
+  );
+  if (lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  return cfg;
+}

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeywordEmbeddingCache, LexicalEmbedder, QueryEmbeddingCache, type Embedder } from '@adrank/embeddings';
+import { buildServingRows, KeywordFeatureTable, schemaByHash, type FeatureSchema } from '@adrank/features';
+import { Predictor } from '@adrank/lightgbm';
+import type { BundleManifest } from '@adrank/model-store';
+
+export const MODEL_FILES = { ctr: 'ctr_model.txt', conversion: 'conv_model.txt', ranker: 'ranker_model.txt' } as const;
+export type ModelName = keyof typeof MODEL_FILES;
+
+export interface RankQuery {
+  givenWord: string;
+  /** Candidate keywords; absent → the `retrieveK` nearest keywords of the embeddings cache. */
+  candidates?: readonly string[] | undefined;
+  topK?: number | undefined;
+  hour: number;
+  dayOfWeek: number;
+  device: 'PC' | 'MOBILE';
+}
+
+export interface RankedKeyword {
+  keyword: string;
+  score: number;
+  ctr: number;
+  conversion_probability: number;
+  similarity: number;
+  /** In the bundle's keyword universe (history features known); false = embedded on the fly, no history. */
+  known_keyword: boolean;
+}
+
+export class ServingLoadError extends Error {
+  override readonly name = 'ServingLoadError';
+}
+
+/**
+ * One loaded bundle, everything a request needs: the three predictors, the keyword embeddings (nearest-keyword
+ * retrieval, candidate vectors), the keyword feature table, the feature schema, and the query embedder behind an LRU.
+ * Immutable once loaded: a reload builds a new one and the registry swaps the reference.
+ */
+export class ServingModel {
+  private constructor(
+    readonly version: string,
+    readonly manifest: BundleManifest,
+    readonly schema: FeatureSchema,
+    readonly predictors: Record<ModelName, Predictor>,
+    readonly keywords: KeywordEmbeddingCache,
+    readonly table: KeywordFeatureTable,
+    readonly queries: QueryEmbeddingCache,
+  ) {}
+
+  /**
+   * Loads a verified bundle directory. The embedder must be the bundle's (`manifest.embedder.id`): the lexical one is
+   * built here; another (a sentence-transformer) is passed in by the caller, already loaded.
+   */
+  static async load(
+    dir: string,
+    manifest: BundleManifest,
+    options: { embedder?: Embedder; queryCacheSize?: number } = {},
+  ): Promise<ServingModel> {
+    const schema = schemaByHash(manifest.feature_schema.hash);
+    if (schema === undefined)
+      throw new ServingLoadError(
+        `bundle ${manifest.version}: feature schema ${manifest.feature_schema.hash} is unknown to this server`,
+      );
+    let embedder = options.embedder;
+    if (embedder === undefined) {
+      const lexical = new LexicalEmbedder();
+      if (lexical.id !== manifest.embedder.id)
+        throw new ServingLoadError(
+          `bundle ${manifest.version} needs embedder ${manifest.embedder.id}; configure it (ADRANK_EMBEDDER)`,
+        );
+      embedder = lexical;
+    }
+    if (embedder.id !== manifest.embedder.id || embedder.dim !== manifest.embedder.dim)
+      throw new ServingLoadError(
+        `bundle ${manifest.version} was built with ${manifest.embedder.id} (dim ${manifest.embedder.dim}), this server runs ${embedder.id} (dim ${embedder.dim})`,
+      );
+    const predictors = {} as Record<ModelName, Predictor>;
+    for (const [name, file] of Object.entries(MODEL_FILES) as [ModelName, string][]) {
+      let p: Predictor;
+      try {
+        p = Predictor.fromText(readFileSync(join(dir, file), 'utf8'));
+      } catch (e) {
+        throw new ServingLoadError(`bundle ${manifest.version}: ${file}: ${(e as Error).message}`);
+      }
+      const names = p.model.featureNames;
+      if (names.length !== schema.width || names.some((n, i) => n !== schema.names[i]))
+        throw new ServingLoadError(
+          `bundle ${manifest.version}: ${file} features do not match schema ${schema.version}`,
+        );
+      predictors[name] = p;
+    }
+    const keywords = await KeywordEmbeddingCache.load(dir, { embedder });
+    const table = KeywordFeatureTable.load(join(dir, 'keyword_features.bin'));
+    if (table.schemaHash !== schema.hash)
+      throw new ServingLoadError(`bundle ${manifest.version}: keyword_features.bin is for another feature schema`);
+    const m = new ServingModel(
+      manifest.version,
+      manifest,
+      schema,
+      predictors,
+      keywords,
+      table,
+      new QueryEmbeddingCache(embedder, options.queryCacheSize ?? 10_000),
+    );
+    return m;
+  }
+
+  /** A ranking end to end on the bundle's own keywords: throws unless every output is a finite number. */
+  async smokeTest(): Promise<void> {
+    const word = this.keywords.keywords[0];
+    if (word === undefined) throw new ServingLoadError(`bundle ${this.version} has no keywords`);
+    const r = await this.rank({ givenWord: word, topK: 5, hour: 12, dayOfWeek: 2, device: 'MOBILE' });
+    for (const x of r)
+      if (![x.score, x.ctr, x.conversion_probability, x.similarity].every(Number.isFinite))
+        throw new ServingLoadError(`bundle ${this.version}: smoke ranking gave a non-finite output for "${x.keyword}"`);
+  }
+
+  /**
+   * Ranks keywords for a given word: query embedding (LRU) → candidates (given, or nearest from the cache) →
+   * candidate vectors (cache, or embedded on the fly) → similarity → feature rows (the shared builder + the keyword
+   * table) → ranker score, CTR, conversion probability; sorted by score, ties by keyword.
+   */
+  async rank(q: RankQuery, retrieveK = 100): Promise<RankedKeyword[]> {
+    const dim = this.keywords.dim;
+    const qv = await this.queries.embed([q.givenWord]);
+    let list: { keyword: string; similarity: number; known: boolean }[];
+    if (q.candidates === undefined) {
+      list = this.keywords.nearest(qv, retrieveK).map((n) => ({
+        keyword: n.keyword,
+        similarity: n.score,
+        known: this.table.keywordStatic(n.keyword) !== undefined,
+      }));
+    } else {
+      const { vectors, known } = await this.keywords.embedMissing(q.candidates);
+      list = q.candidates.map((keyword, i) => {
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += (qv[d] as number) * (vectors[i * dim + d] as number);
+        return {
+          keyword,
+          similarity: s,
+          known: (known[i] as boolean) && this.table.keywordStatic(keyword) !== undefined,
+        };
+      });
+    }
+    const n = list.length;
+    if (n === 0) return [];
+    const rows = buildServingRows(
+      { searchTerm: q.givenWord },
+      list.map((c) => ({ keyword: c.keyword, similarity: c.similarity })),
+      this.table,
+      { hour: q.hour, dayOfWeek: q.dayOfWeek, device: q.device },
+    );
+    const score = this.predictors.ranker.predict(rows, n, { raw: true });
+    const ctr = this.predictors.ctr.predict(rows, n);
+    const conv = this.predictors.conversion.predict(rows, n);
+    const at = (i: number) => list[i] as (typeof list)[number];
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => (score[b] as number) - (score[a] as number) || compare(at(a).keyword, at(b).keyword),
+    );
+    const top = q.topK === undefined ? order : order.slice(0, q.topK);
+    return top.map((i) => ({
+      keyword: at(i).keyword,
+      score: score[i] as number,
+      ctr: clamp01(ctr[i] as number),
+      conversion_probability: conv[i] as number,
+      similarity: at(i).similarity,
+      known_keyword: at(i).known,
+    }));
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A regression tree can stray just outside [0, 1]; a CTR cannot. */
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
