@@ -1,0 +1,272 @@
+/**
+ * npm run bench:api — adrank's inference API beside the seed's FastAPI peer, both on 127.0.0.1, driven by autocannon
+ * from this process (bounded duration, alternating ours/peer per scenario): `/rank` with 100 known candidates and
+ * `/predict/ctr` with 1 and 100 rows at concurrency 8/32/64; req/s, p50 and p99 side by side, and the ratio. Both serve
+ * models of the seed's sizes (400 × 63, 300 × 31, 300 × 31 trees, no early stopping), so both do the same tree work;
+ * adrank's rows have 23 features, the peer's 8. Also: process start to ready.
+ *
+ * Needs `pip install lightgbm numpy pandas scikit-learn fastapi uvicorn` for the peer.
+ * Options: --duration S (default 8), --connections 8,32,64, --no-peer.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { fmt, table } from './common';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
+};
+const DURATION = Number(opt('duration', '8'));
+const CONNECTIONS = opt('connections', '8,32,64').split(',').map(Number);
+const ROOT = join(__dirname, '..', '..');
+const PEER = join(ROOT, '..', 'shared', 'peers', 'fastapi-lightgbm');
+const PY = process.env['ADRANK_PYTHON'] ?? 'python3';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, t0: number): Promise<number> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return performance.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > 60_000) throw new Error(`${url} not ready after 60 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function drive(url: string, body: string, connections: number): Promise<Run> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: DURATION,
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'adrank-bench-api-'));
+  const children: ChildProcess[] = [];
+  try {
+    // adrank: generated data → the trainer with the seed's sizes, no early stopping → a bundle in a local store
+    const run = (file: string, a: string[], env: Record<string, string> = {}) =>
+      execFileSync(process.execPath, [join(ROOT, 'tools/scripts/ts-run.cjs'), join(ROOT, file), ...a], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    process.stderr.write('generating data and training the bundle (seed sizes) …\n');
+    run('tools/sample-data/generate.ts', [
+      '--keywords',
+      '1000',
+      '--days',
+      '40',
+      '--out',
+      join(dir, 'sample'),
+      '--duckdb',
+      join(dir, 'w.duckdb'),
+    ]);
+    const v1 = JSON.parse(readFileSync(join(ROOT, 'apps/trainer/params/v1.json'), 'utf8'));
+    v1.version = 'bench-seed-sizes';
+    v1.common.early_stopping_round = 0;
+    writeFileSync(join(dir, 'params.json'), JSON.stringify(v1));
+    const store = join(dir, 'models');
+    run(
+      'apps/trainer/src/main.ts',
+      [
+        'train',
+        '--window-days',
+        '30',
+        '--history-days',
+        '7',
+        '--params',
+        join(dir, 'params.json'),
+        '--store',
+        store,
+        '--publish',
+        '--force',
+      ],
+      { ADRANK_DUCKDB_PATH: join(dir, 'w.duckdb'), TRAINER_WORK_DIR: join(dir, 'work'), TRAINER_LOG_FORMAT: 'json' },
+    );
+    const keywords = JSON.parse(readFileSync(join(store, 'latest', 'keywords.json'), 'utf8')) as string[];
+
+    const ourPort = await freePort();
+    let t0 = performance.now();
+    const ours = spawn(
+      process.execPath,
+      [join(ROOT, 'tools/scripts/ts-run.cjs'), join(ROOT, 'apps/inference-api/src/main.ts')],
+      {
+        env: {
+          ...process.env,
+          ADRANK_MODEL_STORE: store,
+          MODEL_CACHE_DIR: join(dir, 'cache'),
+          API_PORT: String(ourPort),
+          API_HOST: '127.0.0.1',
+          MODEL_POLL_MS: '0',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    children.push(ours);
+    const oursUrl = `http://127.0.0.1:${ourPort}`;
+    const oursReady = await waitReady(`${oursUrl}/health/ready`, ours, t0);
+
+    let peerUrl = '';
+    let peerReady = NaN;
+    let peerRows: Record<string, number>[] = [];
+    if (!args.includes('--no-peer')) {
+      process.stderr.write('peer: generating data, training, starting uvicorn …\n');
+      const pdir = join(dir, 'peer');
+      execFileSync('mkdir', ['-p', pdir]);
+      execFileSync(
+        PY,
+        [join(PEER, 'gen_data.py'), '--n-given', '300', '--cands', '100', '--out', join(pdir, 'data.csv')],
+        { cwd: pdir, stdio: 'ignore' },
+      );
+      execFileSync(
+        PY,
+        [
+          join(PEER, 'train.py'),
+          '--data',
+          join(pdir, 'data.csv'),
+          '--threads',
+          '2',
+          '--metrics-out',
+          join(pdir, 'm.json'),
+        ],
+        { cwd: pdir, stdio: 'ignore' },
+      );
+      const lines = readFileSync(join(pdir, 'data.csv'), 'utf8').trim().split('\n');
+      const head = (lines[0] as string).split(',');
+      const feats = ['similarity', 'bid_amt', 'cpc', 'quality_index', 'avg_rank', 'hour', 'is_brand', 'is_season'];
+      peerRows = lines.slice(1, 101).map((l) => {
+        const c = l.split(',');
+        return Object.fromEntries(feats.map((f) => [f, Number(c[head.indexOf(f)])]));
+      });
+      const peerPort = await freePort();
+      t0 = performance.now();
+      const peer = spawn(
+        PY,
+        [
+          '-m',
+          'uvicorn',
+          'peer_fastapi:app',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(peerPort),
+          '--workers',
+          '1',
+          '--no-access-log',
+          '--log-level',
+          'warning',
+        ],
+        {
+          cwd: PEER,
+          env: { ...process.env, MODEL_DIR: pdir, LGB_NUM_THREADS: '1' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
+      children.push(peer);
+      peerUrl = `http://127.0.0.1:${peerPort}`;
+      peerReady = await waitReady(`${peerUrl}/health`, peer, t0);
+    }
+
+    const instance = (i: number) => ({
+      similarity: 0.3 + (i % 7) / 10,
+      hour: i % 24,
+      device: i % 2,
+      bid_amt: 300 + 10 * i,
+      kw_ctr: 0.01 + (i % 5) / 100,
+      quality_index: 1 + (i % 7),
+    });
+    const scenarios: { name: string; ours: [string, string]; peer: [string, string] }[] = [
+      {
+        name: '/rank 100 candidates',
+        ours: [
+          '/rank',
+          JSON.stringify({ given_word: keywords[0], candidates: keywords.slice(0, 100), hour: 21, device: 'MOBILE' }),
+        ],
+        peer: [
+          '/rank',
+          JSON.stringify({ given_word: 'x', candidates: peerRows.map((r, i) => ({ keyword: `kw${i}`, ...r })) }),
+        ],
+      },
+      {
+        name: '/predict/ctr 1 row',
+        ours: ['/predict/ctr', JSON.stringify({ instances: [instance(1)] })],
+        peer: ['/predict/ctr', JSON.stringify({ rows: peerRows.slice(0, 1) })],
+      },
+      {
+        name: '/predict/ctr 100 rows',
+        ours: ['/predict/ctr', JSON.stringify({ instances: Array.from({ length: 100 }, (_, i) => instance(i)) })],
+        peer: ['/predict/ctr', JSON.stringify({ rows: peerRows })],
+      },
+    ];
+    const rows: string[][] = [];
+    for (const s of scenarios) {
+      for (const c of CONNECTIONS) {
+        process.stderr.write(`${s.name} × ${c} …\n`);
+        const a = await drive(oursUrl + s.ours[0], s.ours[1], c);
+        const b = peerUrl ? await drive(peerUrl + s.peer[0], s.peer[1], c) : null;
+        rows.push([
+          `${s.name} @${c}`,
+          fmt(a.rps),
+          `${a.p50} / ${a.p99}`,
+          b ? fmt(b.rps) : '—',
+          b ? `${b.p50} / ${b.p99}` : '—',
+          b ? `${(a.rps / b.rps).toFixed(1)}×` : '—',
+          String(a.errors + (b?.errors ?? 0)),
+        ]);
+      }
+    }
+    console.log(
+      '\n' +
+        table(
+          [
+            'scenario @connections',
+            'adrank req/s',
+            'adrank p50 / p99 ms',
+            'peer req/s',
+            'peer p50 / p99 ms',
+            'ratio',
+            'errors',
+          ],
+          rows,
+        ),
+    );
+    console.log(
+      `\nprocess start → ready: adrank ${fmt(oursReady)} ms (via ts-run: TypeScript transpiled at start), peer ${Number.isNaN(peerReady) ? '—' : fmt(peerReady)} ms`,
+    );
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
