@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import type { ApiConfig } from './config';
+import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 import type { ModelName } from './serving/serving-model';
 import { API_CONFIG } from './tokens';
@@ -26,6 +27,7 @@ export class ApiController {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ModelsService) private readonly models: ModelsService,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
   @Post('rank')
@@ -46,6 +48,25 @@ export class ApiController {
         device: req.device ?? 'MOBILE',
       },
       this.config.RANK_RETRIEVE_K,
+    );
+    const dist = active.model.scoreDistribution;
+    this.metrics.observeScores(
+      'ranker',
+      active.version,
+      dist,
+      results.map((r) => r.score),
+    );
+    this.metrics.observeScores(
+      'ctr',
+      active.version,
+      dist,
+      results.map((r) => r.ctr),
+    );
+    this.metrics.observeScores(
+      'conversion',
+      active.version,
+      dist,
+      results.map((r) => r.conversion_probability),
     );
     return {
       model_version: active.version,
@@ -72,6 +93,7 @@ export class ApiController {
     const active = this.models.active();
     const { rows, n } = parseInstances(body, active.model.schema, this.config.MAX_INSTANCES);
     const out = active.model.predictors[name].predict(rows, n);
+    this.metrics.observeScores(name, active.version, active.model.scoreDistribution, out);
     return { model_version: active.version, predictions: Array.from(out) };
   }
 
@@ -85,6 +107,12 @@ export class ApiController {
     const s = this.models.registry.status();
     if (!s.ready) throw new ApiError(503, 'not ready: no verified model bundle is active', { 'retry-after': '5' });
     return { status: 'ok', model: s };
+  }
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  metricsText() {
+    return this.metrics.registry.metrics();
   }
 
   @Post('admin/reload')

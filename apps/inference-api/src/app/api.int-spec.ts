@@ -3,7 +3,7 @@
  * health, auth, every client error status, a hot reload through /admin/reload, and fuzzed bodies that never get a 5xx.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -274,6 +274,50 @@ describe('inference-api over HTTP', () => {
       { numRuns: 600 },
     );
   }, 120_000);
+
+  it('exports Prometheus metrics: requests by route and status, the model, scores and their drift', async () => {
+    const r = await fetch(`${api.url}/metrics`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await r.text();
+    const version = (await new BundleStore(openStore(store)).pointer())?.pointer.version as string;
+    expect(text).toMatch(/http_request_duration_seconds_count\{route="\/rank",method="POST",status="200"\} [1-9]/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{route="\/rank",method="POST",status="400"\} [1-9]/);
+    expect(text).toContain(`adrank_model_info{version="${version}"} 1`);
+    expect(text).toMatch(/adrank_predictions_total\{model="ctr"\} [1-9]/);
+    expect(text).toMatch(/adrank_prediction_score_bucket\{le="0.1",model="ctr"\} \d+/);
+    expect(text).toMatch(/adrank_score_psi\{model="ranker"\} \d/);
+    expect(text).toMatch(/adrank_query_embedding_cache_hits [1-9]/);
+    expect(text).toContain('adrank_model_load_failures 0');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('keeps serving the old model when a corrupt bundle is published, and /metrics shows the failure', async () => {
+    const bundles = new BundleStore(openStore(store));
+    const current = await bundles.resolve();
+    const bad = join(dir, 'bad-bundle');
+    execFileSync('cp', ['-r', join(store, 'latest'), bad]);
+    rmSync(join(bad, 'manifest.json'));
+    writeFileSync(join(bad, 'ctr_model.txt'), 'tree\nversion=v4\nnot a model\n'); // checksums will match: the bytes are the bundle
+    const m = current.manifest;
+    await bundles.publish(bad, {
+      source_revision: 'corrupt',
+      feature_schema: m.feature_schema,
+      embedder: m.embedder,
+      data_window: m.data_window,
+      metrics: m.metrics,
+    });
+    const reload = await call('POST', '/admin/reload', undefined, { authorization: `Bearer ${ADMIN}` });
+    expect(reload.status).toBe(200);
+    expect(reload.json['changed']).toBe(false);
+    expect((reload.json['model'] as { lastError: string }).lastError).toMatch(/ctr_model\.txt/);
+    const r = await call('POST', '/rank', { given_word: 'x', top_k: 1 });
+    expect(r.status).toBe(200);
+    expect(r.json['model_version']).toBe(current.version);
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).toContain('adrank_model_load_failures 1');
+    expect(text).toContain(`adrank_model_info{version="${current.version}"} 1`);
+  });
 
   it('swaps to a newly published bundle on /admin/reload without a failed request', async () => {
     const before = (await call('POST', '/rank', { given_word: 'x', top_k: 1 })).json['model_version'];

@@ -1,6 +1,7 @@
 import { SCHEMA_V1 } from '@adrank/features';
 import { kstNow } from './api.controller';
 import { loadConfig } from './config';
+import { psi } from './metrics.service';
 import { parseInstances, parseRankRequest } from './validate';
 
 describe('request parsing', () => {
@@ -56,5 +57,16 @@ describe('KST clock and configuration', () => {
     expect(message).toContain('API_TOKEN must be at least 16 characters (got ***)');
     expect(message).toContain('MODEL_POLL_MS must be an integer (got "x")');
     expect(loadConfig({}).RANK_RETRIEVE_K).toBe(100);
+  });
+});
+
+describe('score drift', () => {
+  it('PSI is 0 for the expected distribution and grows with the shift', () => {
+    const e = new Array(10).fill(0.1);
+    expect(psi(new Array(10).fill(7), e)).toBeCloseTo(0, 12);
+    expect(psi([], e)).toBe(0);
+    const shifted = psi([0, 0, 0, 0, 0, 10, 10, 10, 10, 10], e);
+    // half the bins empty (floored at 1e-4), half doubled: 5·(0.2−0.1)·ln 2 + 5·(1e-4−0.1)·ln(1e-3)
+    expect(shifted).toBeCloseTo(5 * 0.1 * Math.log(2) + 5 * (1e-4 - 0.1) * Math.log(1e-3), 9);
   });
 });

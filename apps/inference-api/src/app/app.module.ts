@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiController } from './api.controller';
 import type { ApiConfig } from './config';
+import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 import { API_CONFIG } from './tokens';
 
@@ -10,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [ApiController],
-      providers: [{ provide: API_CONFIG, useValue: config }, ModelsService],
+      providers: [{ provide: API_CONFIG, useValue: config }, ModelsService, MetricsService],
     };
   }
 }

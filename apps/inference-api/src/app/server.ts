@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config';
 import { ErrorFilter } from './error.filter';
+import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 
 export interface RunningApi {
@@ -26,6 +27,20 @@ export async function startApi(config: ApiConfig, options: { waitForModel?: bool
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
   const models = app.get(ModelsService);
+  const metrics = app.get(MetricsService);
+  // every response, errors included, by its route pattern (unmatched URLs count as one route)
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (req, reply, done) => {
+      metrics.observeRequest(
+        req.routeOptions.url ?? 'unmatched',
+        req.method,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
   const started = models.registry.start();
   if (options.waitForModel ?? true) await started;
   else started.catch((e: unknown) => process.stderr.write(`inference-api: model load: ${(e as Error).message}\n`));

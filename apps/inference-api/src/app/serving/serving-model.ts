@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeywordEmbeddingCache, LexicalEmbedder, QueryEmbeddingCache, type Embedder } from '@adrank/embeddings';
 import { buildServingRows, KeywordFeatureTable, schemaByHash, type FeatureSchema } from '@adrank/features';
@@ -7,6 +7,9 @@ import type { BundleManifest } from '@adrank/model-store';
 
 export const MODEL_FILES = { ctr: 'ctr_model.txt', conversion: 'conv_model.txt', ranker: 'ranker_model.txt' } as const;
 export type ModelName = keyof typeof MODEL_FILES;
+
+/** Per model: decile edges and bin fractions of its scores on the training holdout (`score_distribution.json`). */
+export type ScoreDistribution = Partial<Record<ModelName, { edges: number[]; fractions: number[] }>>;
 
 export interface RankQuery {
   givenWord: string;
@@ -46,6 +49,8 @@ export class ServingModel {
     readonly keywords: KeywordEmbeddingCache,
     readonly table: KeywordFeatureTable,
     readonly queries: QueryEmbeddingCache,
+    /** The trainer's holdout score distribution (null for bundles without one). */
+    readonly scoreDistribution: ScoreDistribution | null,
   ) {}
 
   /**
@@ -102,6 +107,7 @@ export class ServingModel {
       keywords,
       table,
       new QueryEmbeddingCache(embedder, options.queryCacheSize ?? 10_000),
+      readScoreDistribution(join(dir, 'score_distribution.json')),
     );
     return m;
   }
@@ -168,6 +174,18 @@ export class ServingModel {
       known_keyword: at(i).known,
     }));
   }
+}
+
+function readScoreDistribution(path: string): ScoreDistribution | null {
+  if (!existsSync(path)) return null;
+  const d = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { edges?: unknown; fractions?: unknown }>;
+  const out: ScoreDistribution = {};
+  for (const m of Object.keys(MODEL_FILES) as ModelName[]) {
+    const x = d[m];
+    if (x && Array.isArray(x.edges) && Array.isArray(x.fractions) && x.fractions.length === x.edges.length + 1)
+      out[m] = { edges: x.edges.map(Number), fractions: x.fractions.map(Number) };
+  }
+  return out;
 }
 
 function compare(a: string, b: string): number {
