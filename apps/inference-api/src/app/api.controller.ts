@@ -4,22 +4,12 @@ import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 import type { ModelName } from './serving/serving-model';
 import { API_CONFIG } from './tokens';
-import { ApiError, parseInstances, parseRankRequest } from './validate';
+import { ApiError, checkToken, parseInstances, parseRankRequest } from './validate';
 
 /** KST (UTC+9, no daylight saving): the hour and day of week the features use. */
 export function kstNow(now = Date.now()): { hour: number; dayOfWeek: number } {
   const d = new Date(now + 9 * 3600_000);
   return { hour: d.getUTCHours(), dayOfWeek: (d.getUTCDay() + 6) % 7 };
-}
-
-function checkToken(expected: string | undefined, header: string | undefined, required: boolean): void {
-  if (expected === undefined) {
-    if (required) throw new ApiError(403, 'admin routes are disabled (ADMIN_TOKEN is not set)');
-    return;
-  }
-  if (header === undefined || !/^Bearer\s+/i.test(header))
-    throw new ApiError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
-  if (header.replace(/^Bearer\s+/i, '') !== expected) throw new ApiError(403, 'invalid token');
 }
 
 @Controller()

@@ -182,6 +182,72 @@ describe('inference-api over HTTP', () => {
     }
   });
 
+  it('speaks TF-Serving model status and the Open Inference Protocol (KServe V2) on the same models', async () => {
+    const version = (await new BundleStore(openStore(store)).pointer())?.pointer.version;
+    expect((await call('GET', '/v1/models')).json['models']).toEqual(
+      ['ctr', 'conversion', 'ranker'].map((name) => ({ name, version, state: 'AVAILABLE' })),
+    );
+    expect((await call('GET', '/v1/models/ctr')).json).toEqual({
+      model_version_status: [{ version, state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
+    });
+    expect((await call('GET', '/v2/health/live')).json).toEqual({ live: true });
+    expect((await call('GET', '/v2/health/ready')).json).toEqual({ ready: true });
+    expect((await call('GET', '/v2/models/conversion/ready')).json).toEqual({ name: 'conversion', ready: true });
+    const meta = await call('GET', '/v2/models/ctr');
+    expect(meta.json).toMatchObject({
+      name: 'ctr',
+      versions: [version],
+      inputs: [{ datatype: 'FP64', shape: [-1, 23] }],
+    });
+    const rows = Array.from({ length: 3 * 23 }, (_, i) => ((i * 7919) % 101) / 10);
+    const expected = Predictor.fromText(readFileSync(join(store, 'latest', 'ranker_model.txt'), 'utf8')).predict(
+      Float64Array.from(rows),
+      3,
+      { raw: true },
+    );
+    const nested = [rows.slice(0, 23), rows.slice(23, 46), rows.slice(46)];
+    for (const data of [rows, nested]) {
+      const r = await call('POST', '/v2/models/ranker/infer', {
+        id: 'q1',
+        inputs: [{ name: 'input-0', shape: [3, 23], datatype: 'FP64', data }],
+      });
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({
+        model_name: 'ranker',
+        model_version: version,
+        id: 'q1',
+        outputs: [{ name: 'predict', datatype: 'FP64', shape: [3], data: Array.from(expected) }],
+      });
+    }
+    const errors: [string, unknown, number, RegExp][] = [
+      ['/v2/models/nope/infer', { inputs: [] }, 404, /unknown model "nope"/],
+      [
+        '/v2/models/ctr/infer',
+        { inputs: [{ shape: [1, 8], datatype: 'FP64', data: [1] }] },
+        400,
+        /shape\[1\] must be 23/,
+      ],
+      [
+        '/v2/models/ctr/infer',
+        { inputs: [{ shape: [2, 23], datatype: 'FP64', data: rows.slice(0, 23) }] },
+        400,
+        /has 23 values for shape \[2, 23\]/,
+      ],
+      [
+        '/v2/models/ctr/infer',
+        { inputs: [{ shape: [1, 23], datatype: 'INT8', data: rows.slice(0, 23) }] },
+        400,
+        /datatype must be FP32 or FP64/,
+      ],
+    ];
+    for (const [path, body, status, message] of errors) {
+      const r = await call('POST', path, body);
+      expect({ path, status: r.status }).toEqual({ path, status });
+      expect(String(r.json['error'])).toMatch(message);
+    }
+    expect((await call('GET', '/v1/models/nope')).status).toBe(404);
+  });
+
   it('answers client errors with a status and a message naming the problem', async () => {
     const cases: [string, string, unknown, number, RegExp][] = [
       ['POST', '/rank', {}, 400, /^given_word must be a non-empty string$/],
@@ -260,11 +326,35 @@ describe('inference-api over HTTP', () => {
       }),
       value,
     );
+    const inferBody = fc.oneof(
+      fc.record(
+        {
+          id: value,
+          inputs: fc.oneof(
+            value,
+            fc.array(
+              fc.record(
+                {
+                  shape: fc.oneof(value, fc.array(fc.integer({ min: -2, max: 30 }), { maxLength: 3 })),
+                  datatype: fc.oneof(value, fc.constantFrom('FP32', 'FP64')),
+                  data: fc.oneof(value, fc.array(fc.oneof(fc.double(), value), { maxLength: 50 })),
+                },
+                { requiredKeys: [] },
+              ),
+              { maxLength: 2 },
+            ),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      value,
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           rankBody.map((b) => ['/rank', b] as const),
           predictBody.map((b) => ['/predict/ctr', b] as const),
+          inferBody.map((b) => ['/v2/models/ctr/infer', b] as const),
         ),
         async ([path, body]) => {
           const r = await call('POST', path, JSON.stringify(body) ?? 'undefined');

@@ -3,6 +3,7 @@ import { ApiController } from './api.controller';
 import type { ApiConfig } from './config';
 import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
+import { ProtocolsController } from './protocols.controller';
 import { API_CONFIG } from './tokens';
 
 @Module({})
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApiController],
+      controllers: [ApiController, ProtocolsController],
       providers: [{ provide: API_CONFIG, useValue: config }, ModelsService, MetricsService],
     };
   }

@@ -100,3 +100,14 @@ export function parseInstances(
   });
   return { rows, n: arr.length };
 }
+
+/** Bearer-token check: no expected token = open (or, for `required` admin routes, refused). */
+export function checkToken(expected: string | undefined, header: string | undefined, required: boolean): void {
+  if (expected === undefined) {
+    if (required) throw new ApiError(403, 'admin routes are disabled (ADMIN_TOKEN is not set)');
+    return;
+  }
+  if (header === undefined || !/^Bearer\s+/i.test(header))
+    throw new ApiError(401, 'missing bearer token', { 'www-authenticate': 'Bearer' });
+  if (header.replace(/^Bearer\s+/i, '') !== expected) throw new ApiError(403, 'invalid token');
+}
