@@ -16,9 +16,25 @@ async function main(): Promise<void> {
     throw e;
   }
   const api = await startApi(config, { waitForModel: false });
-  process.stderr.write(
-    `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'listening', url: api.url })}\n`,
-  );
+  const log = (msg: string, fields: Record<string, unknown> = {}): void => {
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...fields })}\n`);
+  };
+  log('listening', { url: api.url });
+  const stop = (signal: string): void => {
+    log('shutting down', { signal, delayMs: config.SHUTDOWN_DELAY_MS });
+    api
+      .shutdown(config.SHUTDOWN_DELAY_MS)
+      .then(() => {
+        log('stopped');
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        process.stderr.write(`inference-api: shutdown: ${(e as Error).message}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((e: unknown) => {

@@ -95,6 +95,7 @@ export class ApiController {
   @Get('health/ready')
   ready() {
     const s = this.models.registry.status();
+    if (this.models.draining) throw new ApiError(503, 'shutting down', { 'retry-after': '5' });
     if (!s.ready) throw new ApiError(503, 'not ready: no verified model bundle is active', { 'retry-after': '5' });
     return { status: 'ok', model: s };
   }

@@ -2,7 +2,7 @@
  * The API over real HTTP on 127.0.0.1 with bundles the trainer published from generated data: ranking, predictions,
  * health, auth, every client error status, a hot reload through /admin/reload, and fuzzed bodies that never get a 5xx.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { SCHEMA_V1 } from '@adrank/features';
 import { Predictor } from '@adrank/lightgbm';
 import { BundleStore, openStore } from '@adrank/model-store';
+import { freePort } from '@adrank/testing';
 import { loadConfig } from './config';
 import { startApi, type RunningApi } from './server';
 
@@ -107,6 +108,7 @@ describe('inference-api over HTTP', () => {
       ADMIN_TOKEN: ADMIN,
       BODY_LIMIT_BYTES: '65536',
       MAX_CANDIDATES: '50',
+      LOG_REQUESTS: 'false',
     });
     api = await startApi(config);
   }, 180_000);
@@ -364,6 +366,75 @@ describe('inference-api over HTTP', () => {
       { numRuns: 600 },
     );
   }, 120_000);
+
+  it('as a process: logs one JSON line per request, and on SIGTERM turns unready, finishes what it has and exits 0', async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'tools/scripts/ts-run.cjs'), join(ROOT, 'apps/inference-api/src/main.ts')],
+      {
+        env: {
+          ...process.env,
+          ADRANK_MODEL_STORE: store,
+          MODEL_CACHE_DIR: join(dir, 'cache-proc'),
+          API_PORT: String(port),
+          API_HOST: '127.0.0.1',
+          MODEL_POLL_MS: '0',
+          SHUTDOWN_DELAY_MS: '1500',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const rank = () =>
+        fetch(`${base}/rank`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ given_word: '비밀 검색어', top_k: 3 }),
+        }).then((r) => r.status);
+      for (let i = 0; ; i++) {
+        const ok = await fetch(`${base}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        if (i > 600) throw new Error(`not ready: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await rank()).toBe(200);
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(ready.headers.get('retry-after')).toBe('5');
+      // still serving during the delay: nothing in flight is dropped
+      const during = await Promise.all(Array.from({ length: 40 }, rank));
+      expect(new Set(during)).toEqual(new Set([200]));
+      expect(await exited).toBe(0);
+      const lines = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const requests = lines.filter((l) => l['msg'] === 'request' && l['route'] === '/rank');
+      expect(requests.length).toBeGreaterThanOrEqual(41);
+      expect(requests[0]).toMatchObject({
+        level: 'info',
+        method: 'POST',
+        status: 200,
+        model_version: expect.any(String),
+        req_id: expect.any(String),
+        ms: expect.any(Number),
+      });
+      expect(stderr).not.toContain('비밀 검색어'); // no payloads in the logs
+      expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['listening', 'shutting down', 'stopped']));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('exports Prometheus metrics: requests by route and status, the model, scores and their drift', async () => {
     const r = await fetch(`${api.url}/metrics`);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const int = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
@@ -64,6 +64,16 @@ export class ApiConfig {
   @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer' })
   @Min(1024)
   BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+  /** One JSON line per request on stderr (request id, route, method, status, latency, model version; no payloads). */
+  @IsIn(['true', 'false'], { message: 'LOG_REQUESTS must be true or false' })
+  LOG_REQUESTS: 'true' | 'false' = 'true';
+
+  /** SIGTERM: readiness turns 503 at once; the server stops accepting after this long, then drains in-flight requests. */
+  @Transform(int)
+  @IsInt({ message: 'SHUTDOWN_DELAY_MS must be an integer' })
+  @Min(0)
+  SHUTDOWN_DELAY_MS = 5000;
 
   /** lexical (default) or transformers:<model> — must be the bundle's embedder. */
   @Matches(/^(lexical|transformers:\S+)$/, { message: 'ADRANK_EMBEDDER must be lexical or transformers:<model>' })

@@ -11,6 +11,8 @@ import { ApiError } from './validate';
 @Injectable()
 export class ModelsService implements OnApplicationShutdown {
   readonly registry: ModelRegistry<ServingModel>;
+  /** Set on SIGTERM: readiness answers 503 so the load balancer stops sending; requests are still served. */
+  draining = false;
   private embedder: Promise<Embedder> | undefined;
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {

@@ -12,6 +12,8 @@ export interface RunningApi {
   url: string;
   models: ModelsService;
   close(): Promise<void>;
+  /** Graceful stop: readiness 503 now, stop accepting after `delayMs`, let in-flight requests finish, close. */
+  shutdown(delayMs: number): Promise<void>;
 }
 
 /**
@@ -25,7 +27,6 @@ export async function startApi(config: ApiConfig, options: { waitForModel?: bool
     { logger: false, abortOnError: false },
   );
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   const models = app.get(ModelsService);
   const metrics = app.get(MetricsService);
   // every response, errors included, by its route pattern (unmatched URLs count as one route)
@@ -33,12 +34,22 @@ export async function startApi(config: ApiConfig, options: { waitForModel?: bool
     .getHttpAdapter()
     .getInstance()
     .addHook('onResponse', (req, reply, done) => {
-      metrics.observeRequest(
-        req.routeOptions.url ?? 'unmatched',
-        req.method,
-        reply.statusCode,
-        reply.elapsedTime / 1000,
-      );
+      const route = req.routeOptions.url ?? 'unmatched';
+      metrics.observeRequest(route, req.method, reply.statusCode, reply.elapsedTime / 1000);
+      if (config.LOG_REQUESTS === 'true')
+        process.stderr.write(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            level: reply.statusCode >= 500 ? 'error' : 'info',
+            msg: 'request',
+            req_id: req.id,
+            route,
+            method: req.method,
+            status: reply.statusCode,
+            ms: Math.round(reply.elapsedTime * 1000) / 1000,
+            model_version: models.registry.status().activeVersion,
+          }) + '\n',
+        );
       done();
     });
   const started = models.registry.start();
@@ -46,5 +57,11 @@ export async function startApi(config: ApiConfig, options: { waitForModel?: bool
   else started.catch((e: unknown) => process.stderr.write(`inference-api: model load: ${(e as Error).message}\n`));
   await app.listen(config.API_PORT, config.API_HOST);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url, models, close: () => app.close() };
+  const close = () => app.close();
+  const shutdown = async (delayMs: number): Promise<void> => {
+    models.draining = true;
+    await new Promise((r) => setTimeout(r, delayMs));
+    await close(); // Fastify stops accepting, closes idle keep-alive connections, lets in-flight requests finish
+  };
+  return { app, url, models, close, shutdown };
 }
