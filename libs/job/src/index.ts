@@ -7,3 +7,4 @@ export {
   type Reporter,
 } from './lib/reporter';
 export { StepTimer, peakRssMb, writeJsonAtomic, type StepRecord } from './lib/steps';
+export { ConfigError, envList, envNumber, loadEnvConfig } from './lib/env-config';

@@ -1,16 +1,7 @@
 import 'reflect-metadata';
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync } from 'class-validator';
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-    : value;
-const int = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { envList as list, envNumber as int, loadEnvConfig } from '@adrank/job';
 
 /**
  * The ETL's configuration, read from the environment and validated at boot: a bad or missing variable stops the
@@ -142,34 +133,9 @@ export class EtlConfig {
   ETL_REPORT_POLL_MS = 2000;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from '@adrank/job';
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EtlConfig {
-  const known = Object.keys(new EtlConfig());
-  const plain: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env))
-    if (
-      v !== undefined &&
-      v !== '' &&
-      (known.includes(k) ||
-        k.startsWith('NAVER_') ||
-        k.startsWith('REDSHIFT_') ||
-        k.startsWith('ADRANK_') ||
-        k.startsWith('ETL_') ||
-        k === 'S3_ENDPOINT' ||
-        k === 'AWS_REGION')
-    )
-      plain[k] = v;
-  const cfg = plainToInstance(EtlConfig, plain);
-  const errors = validateSync(cfg, { whitelist: false });
-  if (errors.length > 0) {
-    const shown = (e: { property: string; value?: unknown }): string =>
-      /SECRET|KEY|PASSWORD/i.test(e.property) && e.value !== undefined ? '***' : JSON.stringify(e.value);
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  - ${m} (got ${shown(e)})`));
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  return cfg;
+  return loadEnvConfig(EtlConfig, env);
 }

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
-
-const int = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { envNumber as int, loadEnvConfig } from '@adrank/job';
 
 /** The API's configuration from the environment, validated at boot; every bad variable is named. */
 export class ApiConfig {
@@ -88,20 +86,9 @@ export class ApiConfig {
   AWS_REGION?: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from '@adrank/job';
 
+/** Reads and validates the environment; ConfigError names every bad variable (tokens shown as ***). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  const known = new Set(Object.keys(new ApiConfig()).concat(['API_TOKEN', 'ADMIN_TOKEN', 'S3_ENDPOINT', 'AWS_REGION']));
-  const plain: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && known.has(k)) plain[k] = v;
-  const cfg = plainToInstance(ApiConfig, plain);
-  const lines = validateSync(cfg).flatMap((e) =>
-    Object.values(e.constraints ?? {}).map(
-      (m) => `  - ${m} (got ${/TOKEN/.test(e.property) ? '***' : JSON.stringify(e.value)})`,
-    ),
-  );
-  if (lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  return cfg;
+  return loadEnvConfig(ApiConfig, env);
 }

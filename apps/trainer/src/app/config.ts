@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, IsInt } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { envNumber as num, loadEnvConfig } from '@adrank/job';
 import { warehouseEnvProblems } from '@adrank/warehouse';
-
-const num = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 
 /**
  * The trainer's configuration from the environment, validated at boot (every bad variable is named). Flags of
@@ -90,24 +88,14 @@ export class TrainerConfig {
   }
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from '@adrank/job';
 
-/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+/** Reads and validates the environment (the warehouse's variables too when it is the source); ConfigError names every bad one. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   options: { warehouse?: boolean } = {},
 ): TrainerConfig {
-  const known = new Set(Object.keys(new TrainerConfig()));
-  const plain: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && known.has(k)) plain[k] = v;
-  const cfg = plainToInstance(TrainerConfig, plain);
-  const lines = validateSync(cfg).flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => `  - ${m} (got ${JSON.stringify(e.value)})`),
-  );
-  if (options.warehouse) lines.push(...warehouseEnvProblems(env).map((p) => `  - ${p}`));
-  if (lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  const cfg = loadEnvConfig(TrainerConfig, env, options.warehouse ? warehouseEnvProblems(env) : []);
   cfg.env = { ...env };
   return cfg;
 }

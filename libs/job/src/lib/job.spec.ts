@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ConsoleReporter, etaMs, formatDuration } from './reporter';
 import { StepTimer, writeJsonAtomic } from './steps';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ConfigError, envList, envNumber, loadEnvConfig } from './env-config';
 
 function capture(): { out: PassThrough; text: () => string } {
   const out = new PassThrough();
@@ -99,5 +102,38 @@ describe('writeJsonAtomic', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+class DemoConfig {
+  @Transform(envNumber)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(1)
+  PORT = 8080;
+
+  @IsOptional()
+  @IsString()
+  API_TOKEN?: string;
+
+  @Transform(envList)
+  @IsString({ each: true })
+  NAMES: string[] = [];
+}
+
+describe('loadEnvConfig', () => {
+  it('reads the fields it knows, converts, defaults, and lists every problem with secrets hidden', () => {
+    const c = loadEnvConfig(DemoConfig, { PORT: '9000', NAMES: 'a, b,,c', OTHER: 'x', API_TOKEN: '' });
+    expect(c).toMatchObject({ PORT: 9000, NAMES: ['a', 'b', 'c'] });
+    expect(c.API_TOKEN).toBeUndefined();
+    expect(() => loadEnvConfig(DemoConfig, { PORT: 'x', API_TOKEN: '5' as never }, ['WAREHOUSE is wrong'])).toThrow(
+      ConfigError,
+    );
+    let m = '';
+    try {
+      loadEnvConfig(DemoConfig, { PORT: '0' }, ['WAREHOUSE is wrong']);
+    } catch (e) {
+      m = (e as Error).message;
+    }
+    expect(m).toBe('invalid configuration:\n  - PORT must not be less than 1 (got 0)\n  - WAREHOUSE is wrong');
   });
 });

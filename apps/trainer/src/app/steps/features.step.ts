@@ -10,7 +10,7 @@ import {
   type TrainingRows,
 } from '@adrank/features';
 import type { Reporter } from '@adrank/job';
-import type { ExtractedData } from '../data';
+import { dateOf, type ExtractedData } from '../data';
 
 export interface FeatureWindows {
   /** First day that emits rows (earlier days are history only). */
@@ -76,7 +76,7 @@ export class FeaturesStep {
     const split = {
       train: range(rows, w.from, w.validFrom),
       valid: range(rows, w.validFrom, w.holdoutFrom),
-      holdout: range(rows, w.holdoutFrom, nextDay(w.to)),
+      holdout: range(rows, w.holdoutFrom, dateOf(dayNumber(w.to) + 1)),
     };
     const table = KeywordFeatureTable.build(servingRecords(data, dayNumber(w.to) - w.historyDays + 1), {
       endDate: w.to,
@@ -94,10 +94,6 @@ export class FeaturesStep {
     });
     return { rows, split, priors, table };
   }
-}
-
-function nextDay(date: string): string {
-  return new Date((dayNumber(date) + 1) * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Rows of the days in [from, to) and their groups (groups never straddle days). */
@@ -129,7 +125,7 @@ function* servingRecords(data: ExtractedData, windowFromDay: number): Generator<
     }
   }
   for (const i of latestBefore) {
-    if (i >= 0) yield c.record(i, new Date((c.day[i] as number) * 86_400_000).toISOString().slice(0, 10));
+    if (i >= 0) yield c.record(i, dateOf(c.day[i] as number));
   }
   yield* c.records(windowFromDay);
 }
