@@ -1,10 +1,20 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ErrorDto,
+  PredictRequestDto,
+  PredictResponseDto,
+  RankRequestDto,
+  RankResponseDto,
+  ReloadResponseDto,
+} from './dto';
 import type { ApiConfig } from './config';
+import { AUTH_HEADER } from './dto';
 import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 import type { ModelName } from './serving/serving-model';
 import { API_CONFIG } from './tokens';
-import { ApiError, checkToken, parseInstances, parseRankRequest } from './validate';
+import { ApiError, MAX_EXPLAIN_ROWS, checkToken, parseInstances, parseRankRequest } from './validate';
 
 /** KST (UTC+9, no daylight saving): the hour and day of week the features use. */
 export function kstNow(now = Date.now()): { hour: number; dayOfWeek: number } {
@@ -12,6 +22,7 @@ export function kstNow(now = Date.now()): { hour: number; dayOfWeek: number } {
   return { hour: d.getUTCHours(), dayOfWeek: (d.getUTCDay() + 6) % 7 };
 }
 
+@ApiTags('ranking and prediction')
 @Controller()
 export class ApiController {
   constructor(
@@ -22,10 +33,26 @@ export class ApiController {
 
   @Post('rank')
   @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiHeader(AUTH_HEADER)
+  @ApiOperation({ summary: 'Rank keywords for a given word: ranker score, CTR and conversion probability per keyword' })
+  @ApiBody({ type: RankRequestDto })
+  @ApiOkResponse({ type: RankResponseDto })
+  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' })
+  @ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' })
+  @ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' })
+  @ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' })
+  @ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' })
   async rank(@Body() body: unknown, @Headers('authorization') auth?: string) {
     checkToken(this.config.API_TOKEN, auth, false);
     const t0 = performance.now();
     const req = parseRankRequest(body, this.config.MAX_CANDIDATES);
+    const explained = req.top_k ?? req.candidates?.length ?? this.config.RANK_RETRIEVE_K;
+    if (req.explain === true && explained > MAX_EXPLAIN_ROWS)
+      throw new ApiError(
+        400,
+        `explain takes at most ${MAX_EXPLAIN_ROWS} results: set top_k ≤ ${MAX_EXPLAIN_ROWS} (this request returns up to ${explained})`,
+      );
     const active = this.models.active();
     const now = kstNow();
     const results = await active.model.rank(
@@ -33,6 +60,7 @@ export class ApiController {
         givenWord: req.given_word,
         candidates: req.candidates,
         topK: req.top_k,
+        explain: req.explain,
         hour: req.hour ?? now.hour,
         dayOfWeek: now.dayOfWeek,
         device: req.device ?? 'MOBILE',
@@ -68,12 +96,32 @@ export class ApiController {
 
   @Post('predict/ctr')
   @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiHeader(AUTH_HEADER)
+  @ApiOperation({ summary: 'Predict CTR for feature rows' })
+  @ApiBody({ type: PredictRequestDto })
+  @ApiOkResponse({ type: PredictResponseDto })
+  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' })
+  @ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' })
+  @ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' })
+  @ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' })
+  @ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' })
   predictCtr(@Body() body: unknown, @Headers('authorization') auth?: string) {
     return this.predict('ctr', body, auth);
   }
 
   @Post('predict/conversion')
   @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiHeader(AUTH_HEADER)
+  @ApiOperation({ summary: 'Predict conversion probability for feature rows' })
+  @ApiBody({ type: PredictRequestDto })
+  @ApiOkResponse({ type: PredictResponseDto })
+  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' })
+  @ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' })
+  @ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' })
+  @ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' })
+  @ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' })
   predictConversion(@Body() body: unknown, @Headers('authorization') auth?: string) {
     return this.predict('conversion', body, auth);
   }
@@ -81,18 +129,24 @@ export class ApiController {
   private predict(name: ModelName, body: unknown, auth: string | undefined) {
     checkToken(this.config.API_TOKEN, auth, false);
     const active = this.models.active();
-    const { rows, n } = parseInstances(body, active.model.schema, this.config.MAX_INSTANCES);
+    const { rows, n, explain } = parseInstances(body, active.model.schema, this.config.MAX_INSTANCES);
     const out = active.model.predictors[name].predict(rows, n);
     this.metrics.observeScores(name, active.version, active.model.scoreDistribution, out);
-    return { model_version: active.version, predictions: Array.from(out) };
+    const predictions = Array.from(out);
+    if (!explain) return { model_version: active.version, predictions };
+    return { model_version: active.version, predictions, explanations: active.model.explain(name, rows, n) };
   }
 
   @Get('health/live')
+  @ApiTags('operations')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   live() {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
+  @ApiTags('operations')
+  @ApiOperation({ summary: 'Readiness: a verified model bundle is active (503 with Retry-After otherwise)' })
   ready() {
     const s = this.models.registry.status();
     if (this.models.draining) throw new ApiError(503, 'shutting down', { 'retry-after': '5' });
@@ -101,6 +155,8 @@ export class ApiController {
   }
 
   @Get('metrics')
+  @ApiTags('operations')
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   metricsText() {
     return this.metrics.registry.metrics();
@@ -108,6 +164,14 @@ export class ApiController {
 
   @Post('admin/reload')
   @HttpCode(200)
+  @ApiTags('operations')
+  @ApiBearerAuth()
+  @ApiHeader(AUTH_HEADER)
+  @ApiOperation({
+    summary: 'Load the latest published bundle now (ADMIN_TOKEN); a bad bundle leaves the old one serving',
+  })
+  @ApiOkResponse({ type: ReloadResponseDto })
+  @ApiResponse({ status: 403, type: ErrorDto, description: 'ADMIN_TOKEN unset or wrong' })
   async reload(@Headers('authorization') auth?: string) {
     checkToken(this.config.ADMIN_TOKEN, auth, true);
     const changed = await this.models.registry.reload();

@@ -13,6 +13,7 @@ import { BundleStore, openStore } from '@adrank/model-store';
 import { freePort } from '@adrank/testing';
 import { loadConfig } from './config';
 import { startApi, type RunningApi } from './server';
+import { PREDICT_REQUEST_FIELDS, RANK_REQUEST_FIELDS } from './validate';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const TOKEN = 'test-token-0123456789';
@@ -184,6 +185,93 @@ describe('inference-api over HTTP', () => {
     }
   });
 
+  it('explains predictions and rankings with TreeSHAP contributions that add up to the raw scores', async () => {
+    const instances = [{ similarity: 0.8, hour: 21, device: 1, bid_amt: 700, kw_ctr: 0.03 }, { similarity: 0.1 }];
+    type Ex = { expected_value: number; contributions: Record<string, number> };
+    const total = (e: Ex) => e.expected_value + Object.values(e.contributions).reduce((a, b) => a + b, 0);
+    const ctr = await call('POST', '/predict/ctr', { instances, explain: true });
+    expect(ctr.status).toBe(200);
+    const ex = ctr.json['explanations'] as Ex[];
+    expect(ex).toHaveLength(2);
+    expect(Object.keys(ex[0]?.contributions ?? {})).toEqual(SCHEMA_V1.names);
+    (ctr.json['predictions'] as number[]).forEach((p, i) => expect(total(ex[i] as Ex)).toBeCloseTo(p, 9)); // regression: raw = output
+    const conv = await call('POST', '/predict/conversion', { instances, explain: true });
+    (conv.json['predictions'] as number[]).forEach((p, i) => {
+      const raw = total((conv.json['explanations'] as Ex[])[i] as Ex);
+      expect(1 / (1 + Math.exp(-raw))).toBeCloseTo(p, 9); // binary: log-odds
+    });
+    expect((await call('POST', '/predict/ctr', { instances })).json['explanations']).toBeUndefined();
+
+    const keywords = JSON.parse(readFileSync(join(store, 'latest', 'keywords.json'), 'utf8')) as string[];
+    const r = await call('POST', '/rank', { given_word: keywords[0], top_k: 3, explain: true });
+    expect(r.status).toBe(200);
+    const results = r.json['results'] as {
+      score: number;
+      conversion_probability: number;
+      explanation: Record<string, Ex>;
+    }[];
+    expect(results).toHaveLength(3);
+    for (const x of results) {
+      expect(total(x.explanation['ranker'] as Ex)).toBeCloseTo(x.score, 9);
+      expect(1 / (1 + Math.exp(-total(x.explanation['conversion'] as Ex)))).toBeCloseTo(x.conversion_probability, 9);
+      expect(Object.keys((x.explanation['ctr'] as Ex).contributions)).toEqual(SCHEMA_V1.names);
+    }
+    const big = await call('POST', '/predict/ctr', {
+      instances: Array.from({ length: 101 }, () => ({})),
+      explain: true,
+    });
+    expect(big.status).toBe(400);
+    expect(String(big.json['error'])).toMatch(/explain takes at most 100 instances per request, got 101/);
+    const rankAll = await call('POST', '/rank', { given_word: 'x', top_k: 101, explain: true });
+    expect(rankAll.status).toBe(400);
+    expect(String(rankAll.json['error'])).toMatch(/explain takes at most 100 results: set top_k/);
+    expect((await call('POST', '/rank', { given_word: 'x', explain: 'yes' })).json['error']).toBe(
+      'explain must be true or false',
+    );
+  });
+
+  it('serves the OpenAPI document of every route at /docs, with the DTOs the parsers accept', async () => {
+    const doc = await call('GET', '/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    const paths = doc.json['paths'] as Record<string, Record<string, unknown>>;
+    for (const p of [
+      '/rank',
+      '/predict/ctr',
+      '/predict/conversion',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/admin/reload',
+      '/v1/models',
+      '/v1/models/{name}',
+      '/v2/health/live',
+      '/v2/health/ready',
+      '/v2/models/{name}',
+      '/v2/models/{name}/ready',
+      '/v2/models/{name}/infer',
+    ])
+      expect(Object.keys(paths)).toContain(p);
+    const schemas = (doc.json['components'] as { schemas: Record<string, { properties: Record<string, unknown> }> })
+      .schemas;
+    expect(Object.keys(schemas['RankRequestDto']?.properties ?? {}).sort()).toEqual([...RANK_REQUEST_FIELDS].sort());
+    expect(Object.keys(schemas['PredictRequestDto']?.properties ?? {}).sort()).toEqual(
+      [...PREDICT_REQUEST_FIELDS].sort(),
+    );
+    const items = (schemas['PredictRequestDto']?.properties['instances'] as { items: { properties: object } }).items;
+    expect(Object.keys(items.properties)).toEqual(SCHEMA_V1.names);
+    expect(Object.keys((paths['/rank'] as { post: { responses: object } }).post.responses).sort()).toEqual(
+      ['200', '400', '401', '403', '413', '503'].sort(),
+    );
+    const auth = (paths['/rank'] as { post: { parameters: { name: string; required: boolean }[] } }).post.parameters;
+    expect(auth.filter((x) => x.name === 'authorization').map((x) => x.required)).toEqual([false]);
+    const ui = await fetch(`${api.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger-ui/i);
+    const asset = await fetch(`${api.url}/docs/swagger-ui-bundle.js`); // assets served locally, no CDN
+    expect(asset.status).toBe(200);
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
   it('speaks TF-Serving model status and the Open Inference Protocol (KServe V2) on the same models', async () => {
     const version = (await new BundleStore(openStore(store)).pointer())?.pointer.version;
     expect((await call('GET', '/v1/models')).json['models']).toEqual(
@@ -296,7 +384,7 @@ describe('inference-api over HTTP', () => {
     expect((await call('POST', '/admin/reload', undefined)).status).toBe(403); // the API token is not the admin token
   });
 
-  it('never answers a fuzzed body with a 5xx', async () => {
+  it('never answers any of 3,000 fuzzed bodies with a 5xx', async () => {
     const value = fc.oneof(
       fc.string(),
       fc.integer(),
@@ -313,6 +401,7 @@ describe('inference-api over HTTP', () => {
           top_k: value,
           hour: value,
           device: value,
+          explain: value,
         },
         { requiredKeys: [] },
       ),
@@ -320,12 +409,16 @@ describe('inference-api over HTTP', () => {
       value,
     );
     const predictBody = fc.oneof(
-      fc.record({
-        instances: fc.oneof(
-          value,
-          fc.array(fc.dictionary(fc.constantFrom(...SCHEMA_V1.names, 'bogus'), value), { maxLength: 4 }),
-        ),
-      }),
+      fc.record(
+        {
+          instances: fc.oneof(
+            value,
+            fc.array(fc.dictionary(fc.constantFrom(...SCHEMA_V1.names, 'bogus'), value), { maxLength: 4 }),
+          ),
+          explain: value,
+        },
+        { requiredKeys: ['instances'] },
+      ),
       value,
     );
     const inferBody = fc.oneof(
@@ -363,9 +456,9 @@ describe('inference-api over HTTP', () => {
           expect(r.status).toBeLessThan(500);
         },
       ),
-      { numRuns: 600 },
+      { numRuns: 3000 },
     );
-  }, 120_000);
+  }, 240_000);
 
   it('as a process: logs one JSON line per request, and on SIGTERM turns unready, finishes what it has and exits 0', async () => {
     const port = await freePort();

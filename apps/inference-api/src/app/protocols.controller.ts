@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiConfig } from './config';
+import { AUTH_HEADER } from './dto';
 import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 import { MODEL_FILES, type ModelName } from './serving/serving-model';
@@ -20,6 +22,7 @@ function modelName(name: string): ModelName {
  * `POST /v2/models/{name}/infer` with one FP32/FP64 `[N, n_features]` tensor in the schema's feature order). Errors are
  * `{"error": …}` bodies with the status, as both protocols expect.
  */
+@ApiTags('standard protocols (TF-Serving status, KServe V2)')
 @Controller()
 export class ProtocolsController {
   constructor(
@@ -29,6 +32,7 @@ export class ProtocolsController {
   ) {}
 
   @Get('v1/models')
+  @ApiOperation({ summary: 'TF-Serving style: the models and their state' })
   v1List() {
     const s = this.models.registry.status();
     return {
@@ -37,6 +41,7 @@ export class ProtocolsController {
   }
 
   @Get('v1/models/:name')
+  @ApiOperation({ summary: 'TF-Serving style model version status (ctr, conversion, ranker)' })
   v1Status(@Param('name') name: string) {
     modelName(name);
     const s = this.models.registry.status();
@@ -52,11 +57,13 @@ export class ProtocolsController {
   }
 
   @Get('v2/health/live')
+  @ApiOperation({ summary: 'Open Inference Protocol: server live' })
   v2Live() {
     return { live: true };
   }
 
   @Get('v2/health/ready')
+  @ApiOperation({ summary: 'Open Inference Protocol: server ready' })
   v2Ready() {
     if (!this.models.registry.status().ready)
       throw new ApiError(503, 'no verified model bundle is active', { 'retry-after': '5' });
@@ -64,6 +71,7 @@ export class ProtocolsController {
   }
 
   @Get('v2/models/:name')
+  @ApiOperation({ summary: 'Open Inference Protocol: model metadata (inputs, outputs, versions)' })
   v2Metadata(@Param('name') name: string) {
     const m = modelName(name);
     const active = this.models.active();
@@ -78,6 +86,7 @@ export class ProtocolsController {
   }
 
   @Get('v2/models/:name/ready')
+  @ApiOperation({ summary: 'Open Inference Protocol: model ready' })
   v2ModelReady(@Param('name') name: string) {
     const m = modelName(name);
     this.models.active();
@@ -86,6 +95,35 @@ export class ProtocolsController {
 
   @Post('v2/models/:name/infer')
   @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiHeader(AUTH_HEADER)
+  @ApiOperation({
+    summary: 'Open Inference Protocol inference: one FP32/FP64 [N, n_features] tensor in the schema feature order',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['inputs'],
+      properties: {
+        id: { type: 'string' },
+        inputs: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 1,
+          items: {
+            type: 'object',
+            required: ['name', 'shape', 'datatype', 'data'],
+            properties: {
+              name: { type: 'string' },
+              shape: { type: 'array', items: { type: 'integer' }, example: [1, 23] },
+              datatype: { type: 'string', enum: ['FP32', 'FP64'] },
+              data: { type: 'array', items: { type: 'number', nullable: true } },
+            },
+          },
+        },
+      },
+    },
+  })
   v2Infer(@Param('name') name: string, @Body() body: unknown, @Headers('authorization') auth?: string) {
     checkToken(this.config.API_TOKEN, auth, false);
     const m = modelName(name);

@@ -1,11 +1,27 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config';
 import { ErrorFilter } from './error.filter';
 import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
+
+/** The OpenAPI 3 document of the running app's routes (controllers + DTOs in dto.ts). */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('adrank inference API')
+      .setDescription(
+        'Ranks advertising keywords for a search term and predicts CTR and conversion probability with the LightGBM models of the active bundle. Errors are `{ "error": message, "statusCode": n }`.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+}
 
 export interface RunningApi {
   app: NestFastifyApplication;
@@ -27,6 +43,11 @@ export async function startApi(config: ApiConfig, options: { waitForModel?: bool
     { logger: false, abortOnError: false },
   );
   app.useGlobalFilters(new ErrorFilter());
+  // GET /docs: Swagger UI over the OpenAPI document built from the controllers and DTOs (JSON: /docs/openapi.json)
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
   const models = app.get(ModelsService);
   const metrics = app.get(MetricsService);
   // every response, errors included, by its route pattern (unmatched URLs count as one route)

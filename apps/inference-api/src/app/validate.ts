@@ -45,12 +45,28 @@ export interface RankRequest {
   top_k?: number | undefined;
   hour?: number | undefined;
   device?: 'PC' | 'MOBILE' | undefined;
+  explain?: boolean | undefined;
 }
 
-/** POST /rank body: `{ given_word, candidates?: string[1..maxCandidates], top_k?, hour?, device? }`. */
+/** The body fields the parsers accept (the DTOs in dto.ts document the same ones; api.spec.ts checks). */
+export const RANK_REQUEST_FIELDS = ['given_word', 'candidates', 'top_k', 'hour', 'device', 'explain'] as const;
+export const PREDICT_REQUEST_FIELDS = ['instances', 'explain'] as const;
+
+/** Rows a request may ask TreeSHAP contributions for (they cost ~depth² more than a prediction). */
+export const MAX_EXPLAIN_ROWS = 100;
+
+function bool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') bad(`${path} must be true or false`);
+  return v as boolean;
+}
+
+/**
+ * POST /rank body: `{ given_word, candidates?: string[1..maxCandidates], top_k?, hour?, device?, explain? }`; with
+ * `explain`, at most {@link MAX_EXPLAIN_ROWS} results (`top_k`, or the candidates) are explained.
+ */
 export function parseRankRequest(body: unknown, maxCandidates: number): RankRequest {
   const o = object(body, 'body');
-  onlyKeys(o, ['given_word', 'candidates', 'top_k', 'hour', 'device'], 'body');
+  onlyKeys(o, RANK_REQUEST_FIELDS, 'body');
   const out: RankRequest = { given_word: text(o['given_word'], 'given_word', 256) };
   if (o['candidates'] !== undefined) {
     const c = o['candidates'];
@@ -64,11 +80,13 @@ export function parseRankRequest(body: unknown, maxCandidates: number): RankRequ
     if (o['device'] !== 'PC' && o['device'] !== 'MOBILE') bad('device must be "PC" or "MOBILE"');
     out.device = o['device'] as 'PC' | 'MOBILE';
   }
+  if (o['explain'] !== undefined) out.explain = bool(o['explain'], 'explain');
   return out;
 }
 
 /**
- * POST /predict/* body: `{ instances: [{ <feature>: number | null }] (1..maxInstances) }` → a row-major matrix in the
+ * POST /predict/* body: `{ instances: [{ <feature>: number | null }] (1..maxInstances), explain?: boolean }` → a
+ * row-major matrix in the
  * schema's order. Absent features and null are missing values (NaN), as in training; an unknown feature name is an
  * error naming it.
  */
@@ -76,12 +94,15 @@ export function parseInstances(
   body: unknown,
   schema: FeatureSchema,
   maxInstances: number,
-): { rows: Float64Array; n: number } {
+): { rows: Float64Array; n: number; explain: boolean } {
   const o = object(body, 'body');
-  onlyKeys(o, ['instances'], 'body');
+  onlyKeys(o, PREDICT_REQUEST_FIELDS, 'body');
+  const explain = o['explain'] === undefined ? false : bool(o['explain'], 'explain');
   const list = o['instances'];
   if (!Array.isArray(list) || list.length < 1 || list.length > maxInstances)
     bad(`instances must be an array of 1 to ${maxInstances} objects`);
+  if (explain && (list as unknown[]).length > MAX_EXPLAIN_ROWS)
+    bad(`explain takes at most ${MAX_EXPLAIN_ROWS} instances per request, got ${(list as unknown[]).length}`);
   const arr = list as unknown[];
   const w = schema.width;
   const rows = new Float64Array(arr.length * w).fill(NaN);
@@ -98,7 +119,7 @@ export function parseInstances(
       rows[i * w + schema.indexOf(k)] = v as number;
     }
   });
-  return { rows, n: arr.length };
+  return { rows, n: arr.length, explain };
 }
 
 /** Bearer-token check: no expected token = open (or, for `required` admin routes, refused). */

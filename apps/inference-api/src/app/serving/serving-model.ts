@@ -16,6 +16,8 @@ export interface RankQuery {
   /** Candidate keywords; absent → the `retrieveK` nearest keywords of the embeddings cache. */
   candidates?: readonly string[] | undefined;
   topK?: number | undefined;
+  /** Adds each returned row's TreeSHAP contributions for the three models. */
+  explain?: boolean | undefined;
   hour: number;
   dayOfWeek: number;
   device: 'PC' | 'MOBILE';
@@ -29,6 +31,18 @@ export interface RankedKeyword {
   similarity: number;
   /** In the bundle's keyword universe (history features known); false = embedded on the fly, no history. */
   known_keyword: boolean;
+  /** With `explain`: each model's TreeSHAP contributions for this row. */
+  explanation?: Record<ModelName, Explanation>;
+}
+
+/**
+ * TreeSHAP feature contributions of one row, on the model's raw score scale (log-odds for the binary conversion
+ * model, the regression output for CTR, the ranking score for the ranker): `expected_value` plus the contributions
+ * sums to the raw score. Features that are missing in the row still get a (usually small) contribution.
+ */
+export interface Explanation {
+  expected_value: number;
+  contributions: Record<string, number>;
 }
 
 export class ServingLoadError extends Error {
@@ -165,7 +179,7 @@ export class ServingModel {
       (a, b) => (score[b] as number) - (score[a] as number) || compare(at(a).keyword, at(b).keyword),
     );
     const top = q.topK === undefined ? order : order.slice(0, q.topK);
-    return top.map((i) => ({
+    const ranked: RankedKeyword[] = top.map((i) => ({
       keyword: at(i).keyword,
       score: score[i] as number,
       ctr: clamp01(ctr[i] as number),
@@ -173,6 +187,36 @@ export class ServingModel {
       similarity: at(i).similarity,
       known_keyword: at(i).known,
     }));
+    if (q.explain === true && top.length > 0) {
+      // only the returned rows, in their order
+      const w = this.schema.width;
+      const sel = new Float64Array(top.length * w);
+      top.forEach((i, j) => sel.set(rows.subarray(i * w, (i + 1) * w), j * w));
+      const ex = {} as Record<ModelName, Explanation[]>;
+      for (const m of Object.keys(MODEL_FILES) as ModelName[]) ex[m] = this.explain(m, sel, top.length);
+      ranked.forEach((r, j) => {
+        r.explanation = { ranker: ex.ranker[j], ctr: ex.ctr[j], conversion: ex.conversion[j] } as Record<
+          ModelName,
+          Explanation
+        >;
+      });
+    }
+    return ranked;
+  }
+
+  /** TreeSHAP contributions of `n` rows (row-major, schema order) for one model, keyed by feature name. */
+  explain(model: ModelName, rows: Float64Array, n: number): Explanation[] {
+    const names = this.schema.names;
+    const w = names.length;
+    const phi = this.predictors[model].contributions(rows, n);
+    const out: Explanation[] = [];
+    for (let r = 0; r < n; r++) {
+      const base = r * (w + 1);
+      const contributions: Record<string, number> = {};
+      for (let f = 0; f < w; f++) contributions[names[f] as string] = phi[base + f] as number;
+      out.push({ expected_value: phi[base + w] as number, contributions });
+    }
+    return out;
   }
 }
 
