@@ -3,13 +3,17 @@
  * from this process (bounded duration, alternating ours/peer per scenario): `/rank` with 100 known candidates and
  * `/predict/ctr` with 1 and 100 rows at concurrency 8/32/64; req/s, p50 and p99 side by side, and the ratio. Both serve
  * models of the seed's sizes (400 × 63, 300 × 31, 300 × 31 trees, no early stopping), so both do the same tree work;
- * adrank's rows have 23 features, the peer's 8. Also: process start to ready.
+ * adrank's rows have 23 features, the peer's 8. Then `/rank` again at half of each side's own best rate (autocannon
+ * `overallRate`) for the latency a service sees below saturation, and process start to ready. adrank runs as
+ * production does: the built bundle `dist/apps/inference-api/main.js` (`npm run build` makes it; this script builds it
+ * when missing).
  *
  * Needs `pip install lightgbm numpy pandas scikit-learn fastapi uvicorn` for the peer.
- * Options: --duration S (default 8), --connections 8,32,64, --no-peer.
+ * Options: --duration S (default 8), --connections 8,32,64, --no-peer, --workers N (adrank as N processes sharing the
+ * port through node:cluster, and the peer as N uvicorn workers: the measurement behind the one-process-per-pod choice).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +27,7 @@ const opt = (name: string, fallback: string): string => {
 };
 const DURATION = Number(opt('duration', '8'));
 const CONNECTIONS = opt('connections', '8,32,64').split(',').map(Number);
+const WORKERS = Number(opt('workers', '1'));
 const ROOT = join(__dirname, '..', '..');
 const PEER = join(ROOT, '..', 'shared', 'peers', 'fastapi-lightgbm');
 const PY = process.env['ADRANK_PYTHON'] ?? 'python3';
@@ -58,7 +63,7 @@ interface Run {
   errors: number;
 }
 
-async function drive(url: string, body: string, connections: number): Promise<Run> {
+async function drive(url: string, body: string, connections: number, overallRate?: number): Promise<Run> {
   const r = await autocannon({
     url,
     method: 'POST',
@@ -66,6 +71,7 @@ async function drive(url: string, body: string, connections: number): Promise<Ru
     headers: { 'content-type': 'application/json' },
     connections,
     duration: DURATION,
+    ...(overallRate !== undefined ? { overallRate } : {}),
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
 }
@@ -78,7 +84,8 @@ async function main(): Promise<void> {
     const run = (file: string, a: string[], env: Record<string, string> = {}) =>
       execFileSync(process.execPath, [join(ROOT, 'tools/scripts/ts-run.cjs'), join(ROOT, file), ...a], {
         env: { ...process.env, ...env },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', 'ignore', 'pipe'], // the error carries stderr if a step fails
+        maxBuffer: 64 << 20,
       });
     process.stderr.write('generating data and training the bundle (seed sizes) …\n');
     run('tools/sample-data/generate.ts', [
@@ -115,11 +122,16 @@ async function main(): Promise<void> {
     );
     const keywords = JSON.parse(readFileSync(join(store, 'latest', 'keywords.json'), 'utf8')) as string[];
 
+    const bundle = join(ROOT, 'dist/apps/inference-api/main.js');
+    if (!existsSync(bundle)) {
+      process.stderr.write('building the inference-api bundle …\n');
+      execFileSync('npx', ['nx', 'run', 'inference-api:bundle'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
     const ourPort = await freePort();
     let t0 = performance.now();
     const ours = spawn(
       process.execPath,
-      [join(ROOT, 'tools/scripts/ts-run.cjs'), join(ROOT, 'apps/inference-api/src/main.ts')],
+      WORKERS > 1 ? [join(__dirname, 'cluster.cjs'), String(WORKERS), bundle] : [bundle],
       {
         env: {
           ...process.env,
@@ -128,6 +140,7 @@ async function main(): Promise<void> {
           API_PORT: String(ourPort),
           API_HOST: '127.0.0.1',
           MODEL_POLL_MS: '0',
+          LOG_REQUESTS: 'false',
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
@@ -135,6 +148,11 @@ async function main(): Promise<void> {
     children.push(ours);
     const oursUrl = `http://127.0.0.1:${ourPort}`;
     const oursReady = await waitReady(`${oursUrl}/health/ready`, ours, t0);
+    // with workers, any one may answer first: wait until every one of many probes finds a ready process
+    for (let ok = 0; WORKERS > 1 && ok < 20 * WORKERS;) {
+      ok = (await fetch(`${oursUrl}/health/ready`)).ok ? ok + 1 : 0;
+      if (performance.now() - t0 > 60_000) throw new Error('the workers are not all ready after 60 s');
+    }
 
     let peerUrl = '';
     let peerReady = NaN;
@@ -181,7 +199,7 @@ async function main(): Promise<void> {
           '--port',
           String(peerPort),
           '--workers',
-          '1',
+          String(WORKERS),
           '--no-access-log',
           '--log-level',
           'warning',
@@ -245,6 +263,30 @@ async function main(): Promise<void> {
         ]);
       }
     }
+    // below saturation: /rank at half of each side's best rate over the connection counts above
+    const rankRuns = rows.slice(0, CONNECTIONS.length);
+    const best = (col: number) => Math.max(...rankRuns.map((r) => Number(String(r[col]).replace(/,/g, ''))));
+    const scenario = scenarios[0] as (typeof scenarios)[number];
+    const halfRows: string[][] = [];
+    {
+      const rate = Math.max(1, Math.round(best(1) / 2));
+      process.stderr.write(`/rank at half rate (${rate} req/s) …\n`);
+      const a = await drive(oursUrl + scenario.ours[0], scenario.ours[1], 8, rate);
+      let b: Run | null = null;
+      let peerRate = NaN;
+      if (peerUrl) {
+        peerRate = Math.max(1, Math.round(best(3) / 2));
+        b = await drive(peerUrl + scenario.peer[0], scenario.peer[1], 8, peerRate);
+      }
+      halfRows.push([
+        '/rank 100 candidates, half of best rate, 8 connections',
+        `${fmt(a.rps)} (asked ${fmt(rate)})`,
+        `${a.p50} / ${a.p99}`,
+        b ? `${fmt(b.rps)} (asked ${fmt(peerRate)})` : '—',
+        b ? `${b.p50} / ${b.p99}` : '—',
+        String(a.errors + (b?.errors ?? 0)),
+      ]);
+    }
     console.log(
       '\n' +
         table(
@@ -261,7 +303,14 @@ async function main(): Promise<void> {
         ),
     );
     console.log(
-      `\nprocess start → ready: adrank ${fmt(oursReady)} ms (via ts-run: TypeScript transpiled at start), peer ${Number.isNaN(peerReady) ? '—' : fmt(peerReady)} ms`,
+      '\n' +
+        table(
+          ['scenario', 'adrank req/s', 'adrank p50 / p99 ms', 'peer req/s', 'peer p50 / p99 ms', 'errors'],
+          halfRows,
+        ),
+    );
+    console.log(
+      `\nprocess start → ready (local bundle, /health/ready 200): adrank ${fmt(oursReady)} ms (dist/apps/inference-api/main.js${WORKERS > 1 ? `, ${WORKERS} workers` : ''}), peer ${Number.isNaN(peerReady) ? '—' : fmt(peerReady)} ms`,
     );
   } finally {
     for (const c of children) c.kill('SIGTERM');

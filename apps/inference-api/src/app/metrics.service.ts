@@ -137,7 +137,10 @@ export class MetricsService {
   /** Scores of one request, for the counters, the score histogram and the drift bins of the model version. */
   observeScores(model: ModelName, version: string, dist: ScoreDistribution | null, scores: ArrayLike<number>): void {
     this.predictions.inc({ model }, scores.length);
-    if (model !== 'ranker') for (let i = 0; i < scores.length; i++) this.scores.observe({ model }, scores[i] as number);
+    if (model !== 'ranker') {
+      const h = this.scores.labels({ model }); // one label lookup per request, not per score
+      for (let i = 0; i < scores.length; i++) h.observe(scores[i] as number);
+    }
     const d = dist?.[model];
     if (!d) return;
     if (this.drift?.version !== version)

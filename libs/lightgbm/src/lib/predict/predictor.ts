@@ -157,8 +157,7 @@ export class Predictor {
     out.fill(0, 0, nRows * k);
     const nf = this.numFeatures;
     if (this.quickBatch && t0 === 0 && t1 === this.model.trees.length) {
-      const quick = this.quick as QuickScorer;
-      for (let r = 0; r < nRows; r++) out[r] = quick.score(rows, r * nf);
+      (this.quick as QuickScorer).scoreRows(rows, nRows, nf, out);
       this.finish(out, nRows, t0, t1, options.raw === true);
       return out;
     }

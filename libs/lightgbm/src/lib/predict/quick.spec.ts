@@ -39,6 +39,27 @@ describe('QuickScorer: raw scores bit-identical to LightGBM on every single-outp
       }
     });
 
+    it.each(variants)('scoreRows with columns held constant (a value, 0, NaN) equals row by row: %s', (_v, options) => {
+      const q = QuickScorer.build(model, nf, options) as QuickScorer;
+      const flat = new FlatForest(model);
+      const n = Math.min(c.nRows, 40);
+      for (const fill of [c.rows[0] as number, 0, NaN, -0]) {
+        for (const held of [[0], [nf - 1], Array.from({ length: nf }, (_, f) => f).filter((f) => f % 2 === 0)]) {
+          const rows = c.rows.slice(0, n * nf);
+          for (let r = 0; r < n; r++) for (const f of held) rows[r * nf + f] = fill;
+          const out = new Float64Array(n);
+          q.scoreRows(rows, n, nf, out);
+          const one = new Float64Array(1);
+          for (let r = 0; r < n; r++) {
+            one[0] = 0;
+            flat.addRow(rows, r * nf, 0, model.trees.length, one, 0, 1);
+            if (!Object.is(out[r], one[0]))
+              throw new Error(`fill ${fill}, held ${held}: row ${r}: scoreRows ${out[r]}, walk ${one[0]}`);
+          }
+        }
+      }
+    });
+
     it('the lock-step walk agrees too', () => {
       const flat = new FlatForest(model);
       const out = new Float64Array(1);
