@@ -1,15 +1,16 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { ApiConfig } from './config';
 import {
+  AUTH_HEADER,
   ErrorDto,
   PredictRequestDto,
   PredictResponseDto,
+  PredictionRoute,
   RankRequestDto,
   RankResponseDto,
   ReloadResponseDto,
 } from './dto';
-import type { ApiConfig } from './config';
-import { AUTH_HEADER } from './dto';
 import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
 import type { ModelName } from './serving/serving-model';
@@ -33,16 +34,11 @@ export class ApiController {
 
   @Post('rank')
   @HttpCode(200)
-  @ApiBearerAuth()
-  @ApiHeader(AUTH_HEADER)
-  @ApiOperation({ summary: 'Rank keywords for a given word: ranker score, CTR and conversion probability per keyword' })
-  @ApiBody({ type: RankRequestDto })
-  @ApiOkResponse({ type: RankResponseDto })
-  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' })
-  @ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' })
-  @ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' })
-  @ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' })
-  @ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' })
+  @PredictionRoute(
+    'Rank keywords for a given word: ranker score, CTR and conversion probability per keyword',
+    RankRequestDto,
+    RankResponseDto,
+  )
   async rank(@Body() body: unknown, @Headers('authorization') auth?: string) {
     checkToken(this.config.API_TOKEN, auth, false);
     const t0 = performance.now();
@@ -96,32 +92,14 @@ export class ApiController {
 
   @Post('predict/ctr')
   @HttpCode(200)
-  @ApiBearerAuth()
-  @ApiHeader(AUTH_HEADER)
-  @ApiOperation({ summary: 'Predict CTR for feature rows' })
-  @ApiBody({ type: PredictRequestDto })
-  @ApiOkResponse({ type: PredictResponseDto })
-  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' })
-  @ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' })
-  @ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' })
-  @ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' })
-  @ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' })
+  @PredictionRoute('Predict CTR for feature rows', PredictRequestDto, PredictResponseDto)
   predictCtr(@Body() body: unknown, @Headers('authorization') auth?: string) {
     return this.predict('ctr', body, auth);
   }
 
   @Post('predict/conversion')
   @HttpCode(200)
-  @ApiBearerAuth()
-  @ApiHeader(AUTH_HEADER)
-  @ApiOperation({ summary: 'Predict conversion probability for feature rows' })
-  @ApiBody({ type: PredictRequestDto })
-  @ApiOkResponse({ type: PredictResponseDto })
-  @ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' })
-  @ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' })
-  @ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' })
-  @ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' })
-  @ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' })
+  @PredictionRoute('Predict conversion probability for feature rows', PredictRequestDto, PredictResponseDto)
   predictConversion(@Body() body: unknown, @Headers('authorization') auth?: string) {
     return this.predict('conversion', body, auth);
   }

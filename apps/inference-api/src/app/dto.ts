@@ -1,4 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, type Type } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+} from '@nestjs/swagger';
 import { SCHEMA_V1 } from '@adrank/features';
 
 /**
@@ -120,4 +130,20 @@ export class ReloadResponseDto {
   @ApiProperty({ description: 'Whether a new version became active' }) changed!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Model registry status' })
   model!: Record<string, unknown>;
+}
+
+/** The OpenAPI description every prediction route shares: bearer auth, its body and answer, and the error statuses. */
+export function PredictionRoute(summary: string, body: Type<unknown>, ok: Type<unknown>) {
+  return applyDecorators(
+    ApiBearerAuth(),
+    ApiHeader(AUTH_HEADER),
+    ApiOperation({ summary }),
+    ApiBody({ type: body }),
+    ApiOkResponse({ type: ok }),
+    ApiResponse({ status: 400, type: ErrorDto, description: 'Invalid body; the message names the field' }),
+    ApiResponse({ status: 401, type: ErrorDto, description: 'API_TOKEN is set and no bearer token was sent' }),
+    ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' }),
+    ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' }),
+    ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' }),
+  );
 }
