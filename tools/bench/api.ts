@@ -63,11 +63,12 @@ interface Run {
   errors: number;
 }
 
-async function drive(url: string, body: string, connections: number, overallRate?: number): Promise<Run> {
+/** Drives `url` with one body, or cycles each connection through several. */
+async function drive(url: string, body: string | string[], connections: number, overallRate?: number): Promise<Run> {
   const r = await autocannon({
     url,
     method: 'POST',
-    body,
+    ...(typeof body === 'string' ? { body } : { requests: body.map((b) => ({ method: 'POST' as const, body: b })) }),
     headers: { 'content-type': 'application/json' },
     connections,
     duration: DURATION,
@@ -223,13 +224,20 @@ async function main(): Promise<void> {
       kw_ctr: 0.01 + (i % 5) / 100,
       quality_index: 1 + (i % 7),
     });
-    const scenarios: { name: string; ours: [string, string]; peer: [string, string] }[] = [
+    // 64 different rankings (search term, a window of 100 of the bundle's keywords, hour, device), cycled by every
+    // connection: no two consecutive requests of a connection are the same, and the candidates cover the keywords.
+    const rankBodies = Array.from({ length: 64 }, (_, i) =>
+      JSON.stringify({
+        given_word: keywords[(i * 37) % keywords.length],
+        candidates: Array.from({ length: 100 }, (_, j) => keywords[(i * 131 + j) % keywords.length]),
+        hour: i % 24,
+        device: i % 2 === 0 ? 'MOBILE' : 'PC',
+      }),
+    );
+    const scenarios: { name: string; ours: [string, string | string[]]; peer: [string, string] }[] = [
       {
         name: '/rank 100 candidates',
-        ours: [
-          '/rank',
-          JSON.stringify({ given_word: keywords[0], candidates: keywords.slice(0, 100), hour: 21, device: 'MOBILE' }),
-        ],
+        ours: ['/rank', rankBodies],
         peer: [
           '/rank',
           JSON.stringify({ given_word: 'x', candidates: peerRows.map((r, i) => ({ keyword: `kw${i}`, ...r })) }),

@@ -1,4 +1,11 @@
-export { FeatureSchema, SCHEMA_V1, schemaByHash, type FeatureSpec, type FeatureType } from './lib/schema';
+export {
+  FeatureSchema,
+  SCHEMA_V1,
+  schemaByHash,
+  type FeatureScope,
+  type FeatureSpec,
+  type FeatureType,
+} from './lib/schema';
 export {
   dayNumber,
   dayOfWeek,

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { SCHEMA_V1 } from '@adrank/features';
 import { Predictor } from '@adrank/lightgbm';
-import { BundleStore, openStore } from '@adrank/model-store';
+import { BundleStore, openStore, type BundleManifest } from '@adrank/model-store';
 import { freePort } from '@adrank/testing';
 import { loadConfig } from './config';
 import { startApi, type RunningApi } from './server';
+import { ServingModel } from './serving/serving-model';
 import { PREDICT_REQUEST_FIELDS, RANK_REQUEST_FIELDS } from './validate';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -162,6 +163,52 @@ describe('inference-api over HTTP', () => {
     expect(results.map((x) => x.keyword).sort()).toEqual([...candidates].sort());
     expect(results.find((x) => x.keyword === '완전히 새로운 키워드')?.known_keyword).toBe(false);
     expect(results.find((x) => x.keyword === keywords[0])?.similarity).toBeCloseTo(1, 5);
+  });
+
+  it('ranks the same with keyword split states cached, evicted or off as with every split evaluated', async () => {
+    const latest = join(store, 'latest');
+    const manifest = JSON.parse(readFileSync(join(latest, 'manifest.json'), 'utf8')) as BundleManifest;
+    const keywords = JSON.parse(readFileSync(join(latest, 'keywords.json'), 'utf8')) as string[];
+    const off = await ServingModel.load(latest, manifest, { keywordStateBytes: 0 });
+    const small = await ServingModel.load(latest, manifest, { keywordStateBytes: 20_000 }); // a few dozen keywords
+    const big = await ServingModel.load(latest, manifest);
+    expect(off.keywordStates).toBeNull();
+    const cap = small.keywordStates?.capacity ?? 0;
+    expect(cap).toBeGreaterThan(0);
+    expect(cap).toBeLessThan(keywords.length / 2);
+    const queries = [
+      { givenWord: keywords[0] as string, hour: 3, dayOfWeek: 1, device: 'PC' as const },
+      {
+        givenWord: keywords[5] as string,
+        candidates: keywords.slice(0, 120),
+        hour: 21,
+        dayOfWeek: 5,
+        device: 'MOBILE' as const,
+      },
+      {
+        givenWord: 'never seen',
+        candidates: [...keywords.slice(100, 140), 'unknown kw', 'another one'],
+        hour: 0,
+        dayOfWeek: 6,
+        device: 'PC' as const,
+      },
+      {
+        givenWord: keywords[7] as string,
+        candidates: keywords.slice(60, 180),
+        hour: 12,
+        dayOfWeek: 0,
+        device: 'MOBILE' as const,
+      },
+    ];
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of queries) {
+        const want = JSON.stringify(await off.rank(q));
+        expect(JSON.stringify(await small.rank(q))).toBe(want);
+        expect(JSON.stringify(await big.rank(q))).toBe(want);
+      }
+    }
+    expect(small.keywordStates?.size).toBe(cap);
+    expect(big.keywordStates?.hits).toBeGreaterThan(0);
   });
 
   it('predicts CTR and conversion for feature rows exactly as the bundle models do; absent features are missing', async () => {
@@ -542,6 +589,8 @@ describe('inference-api over HTTP', () => {
     expect(text).toMatch(/adrank_prediction_score_bucket\{le="0.1",model="ctr"\} \d+/);
     expect(text).toMatch(/adrank_score_psi\{model="ranker"\} \d/);
     expect(text).toMatch(/adrank_query_embedding_cache_hits [1-9]/);
+    expect(text).toMatch(/adrank_keyword_state_cache\{kind="hits"\} [1-9]/);
+    expect(text).toMatch(/adrank_keyword_state_cache\{kind="size"\} [1-9]/);
     expect(text).toContain('adrank_model_load_failures 0');
     expect(text).toContain('process_resident_memory_bytes');
   });

@@ -57,6 +57,16 @@ export class ApiConfig {
   @Max(100_000)
   MAX_INSTANCES = 10_000;
 
+  /**
+   * Memory for per-keyword split states of the keyword-history features (MiB per loaded bundle; 0 = off). A /rank over
+   * cached keywords evaluates only the splits on the request's and the pair's features: about half the tree work.
+   */
+  @Transform(int)
+  @IsInt({ message: 'KEYWORD_STATE_CACHE_MB must be an integer' })
+  @Min(0)
+  @Max(16_384)
+  KEYWORD_STATE_CACHE_MB = 64;
+
   /** Request body limit (bytes). */
   @Transform(int)
   @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer' })

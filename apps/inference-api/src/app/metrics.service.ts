@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { BatchHistogram } from './batch-histogram';
 import { ModelsService } from './models.service';
 import type { ModelName, ScoreDistribution } from './serving/serving-model';
 
@@ -30,7 +31,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly duration: Histogram<'route' | 'method' | 'status'>;
   private readonly predictions: Counter<'model'>;
-  private readonly scores: Histogram<'model'>;
+  private readonly scores: BatchHistogram<'model'>;
   private drift: { version: string; counts: Record<ModelName, number[]> } | null = null;
 
   constructor(@Inject(ModelsService) private readonly models: ModelsService) {
@@ -49,13 +50,13 @@ export class MetricsService {
       labelNames: ['model'],
       registers,
     });
-    this.scores = new Histogram({
-      name: 'adrank_prediction_score',
-      help: 'Predicted probabilities (ctr, conversion)',
-      labelNames: ['model'],
-      buckets: [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1],
-      registers,
-    });
+    this.scores = new BatchHistogram(
+      'adrank_prediction_score',
+      'Predicted probabilities (ctr, conversion)',
+      'model',
+      [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1],
+      this.registry,
+    );
     const status = () => this.models.registry.status();
     new Gauge({
       name: 'adrank_model_info',
@@ -109,6 +110,19 @@ export class MetricsService {
         this.set(cache()?.misses ?? 0);
       },
     });
+    const states = () => this.models.registry.current()?.model.keywordStates;
+    new Gauge({
+      name: 'adrank_keyword_state_cache',
+      help: 'Keyword split-state cache of the active model: hits, misses (rows computed in full) and keywords held',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const c = states();
+        this.set({ kind: 'hits' }, c?.hits ?? 0);
+        this.set({ kind: 'misses' }, c?.misses ?? 0);
+        this.set({ kind: 'size' }, c?.size ?? 0);
+      },
+    });
     const registryOf = () => this.models.registry;
     const drift = () => this.drift;
     new Gauge({
@@ -137,10 +151,7 @@ export class MetricsService {
   /** Scores of one request, for the counters, the score histogram and the drift bins of the model version. */
   observeScores(model: ModelName, version: string, dist: ScoreDistribution | null, scores: ArrayLike<number>): void {
     this.predictions.inc({ model }, scores.length);
-    if (model !== 'ranker') {
-      const h = this.scores.labels({ model }); // one label lookup per request, not per score
-      for (let i = 0; i < scores.length; i++) h.observe(scores[i] as number);
-    }
+    if (model !== 'ranker') this.scores.observeMany(model, scores);
     const d = dist?.[model];
     if (!d) return;
     if (this.drift?.version !== version)

@@ -26,7 +26,8 @@ export class ModelsService implements OnApplicationShutdown {
       acceptSchema: (hash) => schemaByHash(hash) !== undefined,
       load: async (dir, manifest) => {
         const embedder = await this.sharedEmbedder();
-        return ServingModel.load(dir, manifest, embedder ? { embedder } : {});
+        const keywordStateBytes = config.KEYWORD_STATE_CACHE_MB * 1024 * 1024;
+        return ServingModel.load(dir, manifest, embedder ? { embedder, keywordStateBytes } : { keywordStateBytes });
       },
       smoke: (m) => m.smokeTest(),
       pollMs: config.MODEL_POLL_MS,

@@ -7,8 +7,16 @@ export interface FeatureSpec {
   type: FeatureType;
   /** What a missing value is: NaN (the models' missing value) — never silently 0. */
   missing: 'nan';
+  /**
+   * What a serving row's value depends on: the request alone (`context`: hour, day, device), the keyword alone
+   * (`keyword`: its settings and history — equal in every request for the same bundle), or the search term and the
+   * keyword together (`pair`). Not part of the schema hash (it describes the builder, not the model's input).
+   */
+  scope: FeatureScope;
   description: string;
 }
+
+export type FeatureScope = 'context' | 'keyword' | 'pair';
 
 /**
  * The ordered features a model sees, with a version and a content hash (SHA-256 of the canonical JSON of version,
@@ -42,6 +50,15 @@ export class FeatureSchema {
     return i;
   }
 
+  /** Indices of the features of one scope, in schema order. */
+  indicesOf(scope: FeatureScope): number[] {
+    const out: number[] = [];
+    this.features.forEach((x, i) => {
+      if (x.scope === scope) out.push(i);
+    });
+    return out;
+  }
+
   /** The schema as it goes into a bundle manifest. */
   toJSON(): { version: string; hash: string; features: { name: string; type: FeatureType }[] } {
     return {
@@ -52,38 +69,44 @@ export class FeatureSchema {
   }
 }
 
-const f = (name: string, type: FeatureType, description: string): FeatureSpec => ({
+const f = (name: string, type: FeatureType, scope: FeatureScope, description: string): FeatureSpec => ({
   name,
   type,
   missing: 'nan',
+  scope,
   description,
 });
 
 /** Schema v1 — every feature is documented in the lib README. */
 export const SCHEMA_V1 = new FeatureSchema('v1', [
-  f('similarity', 'numeric', 'cosine similarity of the search term and keyword embeddings'),
-  f('hour', 'numeric', 'hour of day in KST, 0–23'),
-  f('day_of_week', 'categorical', 'day of week in KST, 0 = Monday … 6 = Sunday'),
-  f('device', 'categorical', '0 = PC, 1 = mobile'),
-  f('bid_amt', 'numeric', "the keyword's bid in KRW"),
-  f('quality_index', 'numeric', "Naver's quality index grade (ordinal)"),
-  f('is_brand', 'binary', 'brand keyword (1/0), NaN when unknown'),
-  f('is_season', 'binary', 'seasonal keyword (1/0), NaN when unknown'),
-  f('kw_impressions', 'numeric', "the keyword's impressions over the trailing window, all search terms"),
-  f('kw_clicks', 'numeric', "the keyword's clicks over the trailing window"),
-  f('kw_ctr', 'numeric', "the keyword's trailing CTR, empirical-Bayes smoothed toward the training window's prior"),
-  f('kw_cpc', 'numeric', "the keyword's trailing cost per click (NaN without clicks)"),
-  f('kw_cost', 'numeric', "the keyword's trailing cost (VAT-included KRW)"),
-  f('kw_conversions', 'numeric', "the keyword's trailing conversions"),
-  f('kw_cvr', 'numeric', "the keyword's trailing conversions per click, empirical-Bayes smoothed"),
-  f('kw_avg_rank', 'numeric', "the keyword's trailing average ad rank (NaN without impressions)"),
-  f('pair_impressions', 'numeric', 'impressions of this (search term, keyword) pair over the trailing window'),
-  f('pair_clicks', 'numeric', "the pair's trailing clicks"),
-  f('pair_ctr', 'numeric', "the pair's trailing CTR, smoothed toward the keyword's smoothed CTR"),
-  f('pair_conversions', 'numeric', "the pair's trailing conversions"),
-  f('rel_search_volume', 'numeric', 'keyword tool: monthly PC + mobile searches of the keyword (5 for "< 10")'),
-  f('rel_competition', 'categorical', 'keyword tool: competition, 0 low / 1 mid / 2 high'),
-  f('rel_ad_depth', 'numeric', 'keyword tool: average number of ads shown (plAvgDepth)'),
+  f('similarity', 'numeric', 'pair', 'cosine similarity of the search term and keyword embeddings'),
+  f('hour', 'numeric', 'context', 'hour of day in KST, 0–23'),
+  f('day_of_week', 'categorical', 'context', 'day of week in KST, 0 = Monday … 6 = Sunday'),
+  f('device', 'categorical', 'context', '0 = PC, 1 = mobile'),
+  f('bid_amt', 'numeric', 'keyword', "the keyword's bid in KRW"),
+  f('quality_index', 'numeric', 'keyword', "Naver's quality index grade (ordinal)"),
+  f('is_brand', 'binary', 'keyword', 'brand keyword (1/0), NaN when unknown'),
+  f('is_season', 'binary', 'keyword', 'seasonal keyword (1/0), NaN when unknown'),
+  f('kw_impressions', 'numeric', 'keyword', "the keyword's impressions over the trailing window, all search terms"),
+  f('kw_clicks', 'numeric', 'keyword', "the keyword's clicks over the trailing window"),
+  f(
+    'kw_ctr',
+    'numeric',
+    'keyword',
+    "the keyword's trailing CTR, empirical-Bayes smoothed toward the training window's prior",
+  ),
+  f('kw_cpc', 'numeric', 'keyword', "the keyword's trailing cost per click (NaN without clicks)"),
+  f('kw_cost', 'numeric', 'keyword', "the keyword's trailing cost (VAT-included KRW)"),
+  f('kw_conversions', 'numeric', 'keyword', "the keyword's trailing conversions"),
+  f('kw_cvr', 'numeric', 'keyword', "the keyword's trailing conversions per click, empirical-Bayes smoothed"),
+  f('kw_avg_rank', 'numeric', 'keyword', "the keyword's trailing average ad rank (NaN without impressions)"),
+  f('pair_impressions', 'numeric', 'pair', 'impressions of this (search term, keyword) pair over the trailing window'),
+  f('pair_clicks', 'numeric', 'pair', "the pair's trailing clicks"),
+  f('pair_ctr', 'numeric', 'pair', "the pair's trailing CTR, smoothed toward the keyword's smoothed CTR"),
+  f('pair_conversions', 'numeric', 'pair', "the pair's trailing conversions"),
+  f('rel_search_volume', 'numeric', 'pair', 'keyword tool: monthly PC + mobile searches of the keyword (5 for "< 10")'),
+  f('rel_competition', 'categorical', 'pair', 'keyword tool: competition, 0 low / 1 mid / 2 high'),
+  f('rel_ad_depth', 'numeric', 'pair', 'keyword tool: average number of ads shown (plAvgDepth)'),
 ]);
 
 const KNOWN = new Map<string, FeatureSchema>([[SCHEMA_V1.hash, SCHEMA_V1]]);

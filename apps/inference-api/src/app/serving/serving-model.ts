@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeywordEmbeddingCache, LexicalEmbedder, QueryEmbeddingCache, type Embedder } from '@adrank/embeddings';
 import { buildServingRows, KeywordFeatureTable, schemaByHash, type FeatureSchema } from '@adrank/features';
-import { Predictor } from '@adrank/lightgbm';
+import { PredictInputError, Predictor, type FeatureGroup } from '@adrank/lightgbm';
 import type { BundleManifest } from '@adrank/model-store';
+import { KeywordStateCache } from './keyword-states';
 
 export const MODEL_FILES = { ctr: 'ctr_model.txt', conversion: 'conv_model.txt', ranker: 'ranker_model.txt' } as const;
 export type ModelName = keyof typeof MODEL_FILES;
@@ -55,6 +56,9 @@ export class ServingLoadError extends Error {
  * Immutable once loaded: a reload builds a new one and the registry swaps the reference.
  */
 export class ServingModel {
+  /** Split states of the keyword-scope features per keyword (null: disabled, or a model without that layout). */
+  readonly keywordStates: KeywordStateCache<ModelName> | null;
+
   private constructor(
     readonly version: string,
     readonly manifest: BundleManifest,
@@ -65,7 +69,19 @@ export class ServingModel {
     readonly queries: QueryEmbeddingCache,
     /** The trainer's holdout score distribution (null for bundles without one). */
     readonly scoreDistribution: ScoreDistribution | null,
-  ) {}
+    keywordStateBytes: number,
+  ) {
+    const features = schema.indicesOf('keyword');
+    const groups = {} as Record<ModelName, FeatureGroup>;
+    let all = keywordStateBytes > 0 && features.length > 0;
+    for (const m of Object.keys(MODEL_FILES) as ModelName[]) {
+      const g = all ? predictors[m].featureGroup(features) : null;
+      if (g === null) all = false;
+      else groups[m] = g;
+    }
+    const cache = all ? new KeywordStateCache(groups, keywordStateBytes) : null;
+    this.keywordStates = cache !== null && cache.capacity > 0 ? cache : null;
+  }
 
   /**
    * Loads a verified bundle directory. The embedder must be the bundle's (`manifest.embedder.id`): the lexical one is
@@ -74,7 +90,7 @@ export class ServingModel {
   static async load(
     dir: string,
     manifest: BundleManifest,
-    options: { embedder?: Embedder; queryCacheSize?: number } = {},
+    options: { embedder?: Embedder; queryCacheSize?: number; keywordStateBytes?: number } = {},
   ): Promise<ServingModel> {
     const schema = schemaByHash(manifest.feature_schema.hash);
     if (schema === undefined)
@@ -94,11 +110,12 @@ export class ServingModel {
       throw new ServingLoadError(
         `bundle ${manifest.version} was built with ${manifest.embedder.id} (dim ${manifest.embedder.dim}), this server runs ${embedder.id} (dim ${embedder.dim})`,
       );
+    const stateBytes = options.keywordStateBytes ?? DEFAULT_KEYWORD_STATE_BYTES;
     const predictors = {} as Record<ModelName, Predictor>;
     for (const [name, file] of Object.entries(MODEL_FILES) as [ModelName, string][]) {
       let p: Predictor;
       try {
-        p = Predictor.fromText(readFileSync(join(dir, file), 'utf8'));
+        p = loadPredictor(readFileSync(join(dir, file), 'utf8'), stateBytes > 0);
       } catch (e) {
         throw new ServingLoadError(`bundle ${manifest.version}: ${file}: ${(e as Error).message}`);
       }
@@ -122,6 +139,7 @@ export class ServingModel {
       table,
       new QueryEmbeddingCache(embedder, options.queryCacheSize ?? 10_000),
       readScoreDistribution(join(dir, 'score_distribution.json')),
+      stateBytes,
     );
     return m;
   }
@@ -171,9 +189,25 @@ export class ServingModel {
       this.table,
       { hour: q.hour, dayOfWeek: q.dayOfWeek, device: q.device },
     );
-    const score = this.predictors.ranker.predict(rows, n, { raw: true });
-    const ctr = this.predictors.ctr.predict(rows, n);
-    const conv = this.predictors.conversion.predict(rows, n);
+    let score: Float64Array;
+    let ctr: Float64Array;
+    let conv: Float64Array;
+    const cache = this.keywordStates;
+    if (cache !== null) {
+      const states = cache.statesFor(
+        list.map((c) => c.keyword),
+        rows,
+        this.schema.width,
+      );
+      const g = (m: ModelName) => cache.group(m);
+      score = g('ranker').predict(rows, n, states.ranker, { raw: true });
+      ctr = g('ctr').predict(rows, n, states.ctr);
+      conv = g('conversion').predict(rows, n, states.conversion);
+    } else {
+      score = this.predictors.ranker.predict(rows, n, { raw: true });
+      ctr = this.predictors.ctr.predict(rows, n);
+      conv = this.predictors.conversion.predict(rows, n);
+    }
     const at = (i: number) => list[i] as (typeof list)[number];
     const order = Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => (score[b] as number) - (score[a] as number) || compare(at(a).keyword, at(b).keyword),
@@ -218,6 +252,24 @@ export class ServingModel {
     }
     return out;
   }
+}
+
+/** Keyword split states per bundle: 64 MiB holds ~11,000 keywords of the seed's model sizes (5.6 KB each). */
+export const DEFAULT_KEYWORD_STATE_BYTES = 64 << 20;
+
+/**
+ * With keyword states the batches run on the QuickScorer layout whenever the model fits it (trees ≤ 64 leaves): a
+ * ranking then evaluates only the splits on request and pair features. Otherwise the engines are chosen by cost.
+ */
+function loadPredictor(text: string, keywordStates: boolean): Predictor {
+  if (keywordStates) {
+    try {
+      return Predictor.fromText(text, { batch: 'quickscorer' });
+    } catch (e) {
+      if (!(e instanceof PredictInputError)) throw e; // a model file error: reported by the caller
+    }
+  }
+  return Predictor.fromText(text);
 }
 
 function readScoreDistribution(path: string): ScoreDistribution | null {

@@ -173,6 +173,28 @@ export class Predictor {
   }
 
   /**
+   * Precomputation for a group of features whose values repeat across requests (a keyword's own history, say): a
+   * row's `state` for the group is computed once, and {@link FeatureGroup.predict} scores later rows that have the same
+   * values for those features without evaluating their splits again. Same results as {@link predict}, bit for bit.
+   * Null when the model's batches do not run on the QuickScorer layout (the only one with separable per-feature state).
+   */
+  featureGroup(features: readonly number[]): FeatureGroup | null {
+    const nf = this.numFeatures;
+    const covered = new Uint8Array(nf);
+    for (const f of features) {
+      if (!Number.isInteger(f) || f < 0 || f >= nf) {
+        throw new PredictInputError(`featureGroup: feature index ${f} is outside 0…${nf - 1}`);
+      }
+      if (covered[f] === 1) throw new PredictInputError(`featureGroup: feature index ${f} is listed twice`);
+      covered[f] = 1;
+    }
+    if (!this.quickBatch) return null;
+    return new FeatureGroup(this, this.quick as QuickScorer, [...features], covered, (out, n, raw) =>
+      this.finish(out, n, 0, this.model.trees.length, raw),
+    );
+  }
+
+  /**
    * Single-row fast path for single-output models: no allocation per call. `row` has `numFeatures` values
    * (a Float64Array is used as is; other array-likes are copied into a scratch row).
    */
@@ -271,6 +293,68 @@ export class Predictor {
     if (!(out instanceof Float64Array) || out.length < len) {
       throw new PredictInputError(`out must be a Float64Array of at least ${len} values`);
     }
+    return out;
+  }
+}
+
+/**
+ * The per-row state of a group of features ({@link Predictor.featureGroup}). A state depends only on the row's values
+ * for `features`; whoever reuses one must make sure the row it is used for has those same values (the serving model
+ * keeps the values beside each state and compares them).
+ */
+export class FeatureGroup {
+  /** Int32 words in one state. */
+  readonly stateLength: number;
+
+  /** @internal — made by {@link Predictor.featureGroup}. */
+  constructor(
+    private readonly predictor: Predictor,
+    private readonly quick: QuickScorer,
+    readonly features: readonly number[],
+    private readonly covered: Uint8Array,
+    private readonly finish: (out: Float64Array, nRows: number, raw: boolean) => void,
+  ) {
+    this.stateLength = quick.stateLength;
+  }
+
+  /** The group's state for the row at `row[base … base + numFeatures)`. */
+  state(row: Float64Array, base = 0): Int32Array {
+    const nf = this.predictor.numFeatures;
+    if (!(row instanceof Float64Array) || !Number.isInteger(base) || base < 0 || base + nf > row.length) {
+      throw new PredictInputError(`state: needs a Float64Array holding ${nf} features from offset ${base}`);
+    }
+    return this.quick.partial(row, base, this.features);
+  }
+
+  /**
+   * Predictions for `nRows` rows (as {@link Predictor.predict}, whole model), where `states[r]` is the group's state
+   * for row r's values of the group's features.
+   */
+  predict(
+    rows: Float64Array,
+    nRows: number,
+    states: readonly Int32Array[],
+    options: Pick<PredictOptions, 'raw' | 'out'> = {},
+  ): Float64Array {
+    const nf = this.predictor.numFeatures;
+    if (!(rows instanceof Float64Array) || !Number.isInteger(nRows) || nRows < 0 || rows.length !== nRows * nf) {
+      throw new PredictInputError(`rows must be a Float64Array of ${nRows} × ${nf} values`);
+    }
+    if (states.length !== nRows)
+      throw new PredictInputError(`${nRows} rows need ${nRows} states, got ${states.length}`);
+    for (let r = 0; r < nRows; r++) {
+      const s = states[r];
+      if (!(s instanceof Int32Array) || s.length !== this.stateLength) {
+        throw new PredictInputError(`state ${r} is not a state of this group (${this.stateLength} int32 words)`);
+      }
+    }
+    const out = options.out ?? new Float64Array(nRows);
+    if (!(out instanceof Float64Array) || out.length < nRows) {
+      throw new PredictInputError(`out must be a Float64Array of at least ${nRows} values`);
+    }
+    if (nRows === 0) return out;
+    this.quick.scoreRowsFrom(rows, nRows, nf, this.covered, states, out);
+    this.finish(out, nRows, options.raw === true);
     return out;
   }
 }

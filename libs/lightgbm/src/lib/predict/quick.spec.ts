@@ -119,3 +119,66 @@ describe('engine choice', () => {
     expect(Array.from(got)).toEqual(Array.from(wide.slice.raw));
   });
 });
+
+describe('FeatureGroup: precomputed split states of a feature group give the same bits as predict()', () => {
+  const single = loadGoldenCases().filter((c) => c.numClass === 1);
+
+  describe.each(single.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const p = Predictor.fromText(c.modelText, { batch: 'quickscorer' });
+    const nf = p.numFeatures;
+    const groups = [
+      [0],
+      Array.from({ length: nf }, (_, f) => f).filter((f) => f % 2 === 1),
+      Array.from({ length: nf }, (_, f) => f),
+    ];
+
+    it.each(groups.map((g) => [g.join(','), g] as const))('group [%s], a state reused on other rows', (_g, group) => {
+      const fg = p.featureGroup(group);
+      expect(fg).not.toBeNull();
+      const n = Math.min(c.nRows, 60);
+      // rows that share the group's values with row 0 (or with 0 / NaN / -0) but keep their own other features,
+      // except one outside the group held at one value in every row (the batch applies it once, to a base vector)
+      const outside = Array.from({ length: nf }, (_, f) => f).find((f) => !group.includes(f));
+      for (const source of ['row 0', 0, NaN, -0] as const) {
+        const rows = c.rows.slice(0, n * nf);
+        for (let r = 0; r < n; r++) {
+          for (const f of group) rows[r * nf + f] = source === 'row 0' ? (c.rows[f] as number) : source;
+          if (outside !== undefined) rows[r * nf + outside] = c.rows[nf + outside] as number;
+        }
+        const state = fg?.state(rows, 0) as Int32Array;
+        const got = fg?.predict(rows, n, new Array<Int32Array>(n).fill(state), { raw: true }) as Float64Array;
+        const want = p.predict(rows, n, { raw: true });
+        for (let r = 0; r < n; r++) {
+          if (!Object.is(got[r], want[r]))
+            throw new Error(`source ${String(source)}, row ${r}: ${got[r]} vs ${want[r]}`);
+        }
+      }
+      // per-row states on the golden rows themselves, transformed outputs included
+      const states = Array.from({ length: c.nRows }, (_, r) => fg?.state(c.rows, r * nf) as Int32Array);
+      expect(Array.from(fg?.predict(c.rows, c.nRows, states, { raw: true }) ?? [])).toEqual(Array.from(c.raw));
+      expect(Array.from(fg?.predict(c.rows, c.nRows, states) ?? [])).toEqual(Array.from(p.predict(c.rows, c.nRows)));
+    });
+  });
+
+  it('validates its inputs and names what is wrong', () => {
+    const c = single[0] as (typeof single)[number];
+    const p = Predictor.fromText(c.modelText, { batch: 'quickscorer' });
+    const nf = p.numFeatures;
+    expect(() => p.featureGroup([nf])).toThrow(`feature index ${nf} is outside 0…${nf - 1}`);
+    expect(() => p.featureGroup([0, 0])).toThrow('feature index 0 is listed twice');
+    const fg = p.featureGroup([0]);
+    if (fg === null) throw new Error('no group');
+    expect(() => fg.state(new Float64Array(nf - 1))).toThrow(`needs a Float64Array holding ${nf} features`);
+    const rows = c.rows.slice(0, 2 * nf);
+    const s = fg.state(rows);
+    expect(() => fg.predict(rows, 2, [s])).toThrow('2 rows need 2 states, got 1');
+    expect(() => fg.predict(rows, 2, [s, new Int32Array(1)])).toThrow('state 1 is not a state of this group');
+    expect(() => fg.predict(rows, 3, [s, s, s])).toThrow(`rows must be a Float64Array of 3 × ${nf} values`);
+    expect(fg.predict(new Float64Array(0), 0, [])).toEqual(new Float64Array(0));
+  });
+
+  it('is null when batches do not run on the QuickScorer layout', () => {
+    const c = single[0] as (typeof single)[number];
+    expect(Predictor.fromText(c.modelText, { singleRow: 'walk', batch: 'codegen' }).featureGroup([0])).toBeNull();
+  });
+});

@@ -316,6 +316,70 @@ export class QuickScorer {
     }
   }
 
+  /** Words in one mask vector: the length of a {@link partial} state. */
+  get stateLength(): number {
+    return this.vecLen;
+  }
+
+  /**
+   * The masks of the numerical nodes of `features` alone, for the row at `x[base…]`: a state that
+   * {@link scoreRowsFrom} combines with the other features of any row whose values for `features` are the same.
+   * Categorical nodes are not part of it (they are decided per row in every case).
+   */
+  partial(x: Float64Array, base: number, features: readonly number[]): Int32Array {
+    this.masks.set(this.init);
+    for (const f of features) this.feature(f, x[base + f] as number);
+    return this.masks.slice(0, this.vecLen);
+  }
+
+  /**
+   * Like {@link scoreRows}, with the features flagged in `covered` taken from `states[r]` ({@link partial} of row r's
+   * values for them) instead of being applied again. The result is the same, as ANDs commute.
+   */
+  scoreRowsFrom(
+    x: Float64Array,
+    nRows: number,
+    stride: number,
+    covered: Uint8Array,
+    states: readonly Int32Array[],
+    out: Float64Array,
+  ): void {
+    const featStart = this.featStart;
+    const words = this.arena.words;
+    const nf = featStart.length - 1;
+    const varying = this.varying;
+    let nv = 0;
+    this.masks.set(this.init);
+    for (let f = 0; f < nf; f++) {
+      if (covered[f] === 1 || (featStart[f] as number) === (featStart[f + 1] as number) - 1) continue;
+      const v0 = x[f] as number;
+      let same = true;
+      for (let r = 1; r < nRows; r++) {
+        const v = x[r * stride + f] as number;
+        if (v !== v0 && (v === v || v0 === v0)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) this.feature(f, v0);
+      else varying[nv++] = f;
+    }
+    const vecLen = this.vecLen;
+    const baseAt = this.baseAt;
+    const arena = this.arena;
+    words.copyWithin(baseAt, 0, vecLen);
+    for (let r = 0; r < nRows; r++) {
+      const b = r * stride;
+      words.set(states[r] as Int32Array, 0);
+      arena.and(0, baseAt, vecLen);
+      for (let i = 0; i < nv; i++) {
+        const f = varying[i] as number;
+        this.feature(f, x[b + f] as number);
+      }
+      out[r] = this.finishRow(x, b);
+    }
+  }
+
   /** ANDs into the row masks the nodes of feature `f` that value `v` sends right. */
   private feature(f: number, v: number): void {
     const { featStart, thr, snapAt, snapStep, arena, vecLen } = this;
