@@ -6,6 +6,37 @@ import type { FakeData } from '@adrank/naver-ads/testing';
 import type { SampleData } from './sample-data';
 
 /**
+ * The sample's training grain as TSV lines in `search_term_hourly_performance`'s column order (`TABLE_COLUMNS`), the
+ * table Naver's stat reports do not fill: `warehouse.loadFile` takes them as they are.
+ */
+export function searchTermLines(s: SampleData, loadId: string): string[] {
+  const kwIds = new Map(s.keywords.map((k) => [k.keyword, k.id]));
+  return s.records.map((r) =>
+    [
+      r.date,
+      r.hour,
+      s.customerId,
+      r.searchTerm,
+      kwIds.get(r.keyword),
+      r.keyword,
+      r.device,
+      r.impressions,
+      r.clicks,
+      r.conversions,
+      r.cost,
+      r.sumAdRank,
+      r.bidAmt,
+      r.qualityIndex,
+      r.isBrand,
+      r.isSeason,
+      loadId,
+    ]
+      .map(tsvField)
+      .join('\t'),
+  );
+}
+
+/**
  * Loads a sample straight into a warehouse (no Naver server, no ETL) — for fast tests: the keyword snapshot, the
  * hourly performance and conversion facts, the keyword-tool relations (the ETL's table layout), and the training grain
  * (search_term_hourly_performance). DuckDB reads the
@@ -127,33 +158,7 @@ export async function loadSampleIntoWarehouse(
           .join('\t'),
       ),
     );
-    const kwIds = new Map(s.keywords.map((k) => [k.keyword, k.id]));
-    const terms = write(
-      'search-terms.tsv',
-      s.records.map((r) =>
-        [
-          r.date,
-          r.hour,
-          s.customerId,
-          r.searchTerm,
-          kwIds.get(r.keyword),
-          r.keyword,
-          r.device,
-          r.impressions,
-          r.clicks,
-          r.conversions,
-          r.cost,
-          r.sumAdRank,
-          r.bidAmt,
-          r.qualityIndex,
-          r.isBrand,
-          r.isSeason,
-          'sample',
-        ]
-          .map(tsvField)
-          .join('\t'),
-      ),
-    );
+    const terms = write('search-terms.tsv', searchTermLines(s, 'sample'));
     await w.transaction(async (tx) => {
       await tx.execute('DELETE FROM naver_keywords WHERE customer_id = :c', { c: s.customerId });
       await tx.execute(`DELETE FROM ${FACT_TABLES.AD_DETAIL.name} WHERE customer_id = :c`, { c: s.customerId });

@@ -1,2 +1,2 @@
 export { startMoto, motoAvailable, freePort, describeIfAvailable, type Moto } from './lib/moto';
-export { findChromium, checkHtmlPage, type PageCheck } from './lib/browser';
+export { CHROMIUM_ARGS, checkHtmlPage, findChromium, launchChromium, type PageCheck } from './lib/browser';

@@ -3,14 +3,14 @@
  * health, auth, every client error status, a hot reload through /admin/reload, and fuzzed bodies that never get a 5xx.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { SCHEMA_V1 } from '@adrank/features';
 import { Predictor } from '@adrank/lightgbm';
 import { BundleStore, openStore, type BundleManifest } from '@adrank/model-store';
-import { freePort } from '@adrank/testing';
+import { describeIfAvailable, findChromium, freePort, launchChromium } from '@adrank/testing';
 import { loadConfig } from './config';
 import { startApi, type RunningApi } from './server';
 import { ServingModel } from './serving/serving-model';
@@ -209,6 +209,90 @@ describe('inference-api over HTTP', () => {
     }
     expect(small.keywordStates?.size).toBe(cap);
     expect(big.keywordStates?.hits).toBeGreaterThan(0);
+  });
+
+  it("serves the playground page at / and /playground, and the active bundle's report at /report", async () => {
+    for (const path of ['/', '/playground']) {
+      const r = await fetch(api.url + path);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const html = await r.text();
+      expect(html).toContain('<title>adrank playground</title>');
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from elsewhere
+    }
+    expect((await call('GET', '/report', undefined, { authorization: '' })).status).toBe(401);
+    const report = await fetch(`${api.url}/report`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(report.status).toBe(200);
+    const version = (await new BundleStore(openStore(store)).pointer())?.pointer.version as string;
+    expect(await report.text()).toContain(version);
+  });
+
+  describeIfAvailable(findChromium() !== null, 'the playground in headless Chromium')('playground in a browser', () => {
+    it('ranks a typed search term, shows the table and a contribution chart, opens the report', async () => {
+      const keywords = JSON.parse(readFileSync(join(store, 'latest', 'keywords.json'), 'utf8')) as string[];
+      const word = keywords[2] as string;
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+        });
+        page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
+        page.on('request', (r) => {
+          if (!r.url().startsWith(api.url)) problems.push(`request elsewhere: ${r.url()}`);
+        });
+        await page.setViewport({ width: 1280, height: 900 });
+        await page.goto(`${api.url}/playground`, { waitUntil: 'load' });
+        await page.waitForFunction("document.getElementById('status').textContent === 'ready'");
+        expect(await page.$eval('#version', (e) => e.textContent)).toContain('model ');
+        await page.click('details summary');
+        await page.type('#token', TOKEN);
+        await page.type('#q', word);
+        await page.$eval('#topk', (e) => ((e as unknown as { value: string }).value = '10'));
+        await page.click('#submit');
+        await page.waitForSelector('#results tbody tr');
+        const rows = await page.$$eval('#results tbody tr', (trs) =>
+          trs.map((tr) =>
+            Array.from(tr.querySelectorAll('td'), (td) => (td as { textContent: string | null }).textContent ?? ''),
+          ),
+        );
+        expect(rows.length).toBe(10);
+        const scores = rows.map((r) => Number(r[2]));
+        for (let i = 1; i < scores.length; i++) expect(scores[i - 1]).toBeGreaterThanOrEqual(scores[i] as number);
+        for (const r of rows) {
+          expect(r[3]).toMatch(/^\d+\.\d{2} %$/);
+          expect(r[4]).toMatch(/^\d+\.\d{2} %$/);
+        }
+        // the same ranking as the API gives
+        const direct = await call('POST', '/rank', { given_word: word, top_k: 10, device: 'MOBILE' });
+        const keywordsShown = await page.$$eval('#results tbody td .kw', (els) => els.map((e) => e.textContent));
+        expect(keywordsShown).toEqual((direct.json['results'] as { keyword: string }[]).map((x) => x.keyword));
+        // the first row is explained; another row and another model redraw the chart
+        expect((await page.$$('#chart rect.contribution')).length).toBe(12);
+        await page.click('#results tbody tr:nth-child(3)');
+        await page.click('#tabs button[data-model="conversion"]');
+        expect(await page.$eval('#explain-title', (e) => e.textContent)).toContain(keywordsShown[2] as string);
+        const bars = await page.$$eval('#chart rect.contribution', (rs) =>
+          rs.map((r) => Number(r.getAttribute('width'))),
+        );
+        expect(bars.length).toBe(12);
+        expect(Math.max(...bars)).toBeGreaterThan(50);
+        const out = join(ROOT, 'tmp', 'artifacts');
+        mkdirSync(out, { recursive: true });
+        await page.screenshot({ path: join(out, 'playground.png'), fullPage: true });
+        // the training report opens in a dialog
+        await page.click('#report-link');
+        await page.waitForFunction("document.getElementById('report-dialog').open === true");
+        const frame = page.frames().find((f) => f !== page.mainFrame());
+        await frame?.waitForSelector('figure.plot');
+        expect(await frame?.$$eval('figure.plot', (f) => f.length)).toBeGreaterThan(3);
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }, 60_000);
   });
 
   it('predicts CTR and conversion for feature rows exactly as the bundle models do; absent features are missing', async () => {

@@ -3,6 +3,7 @@ import { ApiController } from './api.controller';
 import type { ApiConfig } from './config';
 import { MetricsService } from './metrics.service';
 import { ModelsService } from './models.service';
+import { PlaygroundController } from './playground/playground.controller';
 import { ProtocolsController } from './protocols.controller';
 import { API_CONFIG } from './tokens';
 
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApiController, ProtocolsController],
+      controllers: [ApiController, ProtocolsController, PlaygroundController],
       providers: [{ provide: API_CONFIG, useValue: config }, ModelsService, MetricsService],
     };
   }

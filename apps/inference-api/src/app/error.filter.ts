@@ -32,6 +32,10 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (status >= 500 && !(e instanceof ApiError))
       process.stderr.write(`inference-api: ${(e as Error)?.stack ?? String(e)}\n`);
-    void reply.status(status).headers(headers).send({ error: message, statusCode: status });
+    // JSON whatever the route declared for its success (the HTML routes set text/html before the handler runs)
+    void reply
+      .status(status)
+      .headers({ ...headers, 'content-type': 'application/json; charset=utf-8' })
+      .send(JSON.stringify({ error: message, statusCode: status }));
   }
 }

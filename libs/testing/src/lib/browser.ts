@@ -13,6 +13,23 @@ export function findChromium(): string | null {
   return candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p)) ?? null;
 }
 
+/** Flags for headless Chromium in tests: no sandbox (containers), no GPU, no background or update traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
+
+/** Headless Chromium through puppeteer-core (the caller closes it). */
+export async function launchChromium(): Promise<import('puppeteer-core').Browser> {
+  const executablePath = findChromium();
+  if (executablePath === null) throw new Error('no headless Chromium found (apt-get install chromium-headless-shell)');
+  const puppeteer = await import('puppeteer-core');
+  return puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
 export interface PageCheck {
   /** Console errors, uncaught page errors, and failed or attempted network requests other than the page itself. */
   problems: string[];
@@ -28,14 +45,7 @@ export interface PageCheck {
  * screenshot.
  */
 export async function checkHtmlPage(file: string, screenshotPath: string): Promise<PageCheck> {
-  const executablePath = findChromium();
-  if (executablePath === null) throw new Error('no headless Chromium found (apt-get install chromium-headless-shell)');
-  const puppeteer = await import('puppeteer-core');
-  const browser = await puppeteer.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const problems: string[] = [];

@@ -69,6 +69,8 @@ export class ServingModel {
     readonly queries: QueryEmbeddingCache,
     /** The trainer's holdout score distribution (null for bundles without one). */
     readonly scoreDistribution: ScoreDistribution | null,
+    /** The bundle's training report (`report.html`, self-contained), null when it has none. */
+    readonly reportHtml: string | null,
     keywordStateBytes: number,
   ) {
     const features = schema.indicesOf('keyword');
@@ -139,6 +141,7 @@ export class ServingModel {
       table,
       new QueryEmbeddingCache(embedder, options.queryCacheSize ?? 10_000),
       readScoreDistribution(join(dir, 'score_distribution.json')),
+      existsSync(join(dir, 'report.html')) ? readFileSync(join(dir, 'report.html'), 'utf8') : null,
       stateBytes,
     );
     return m;
