@@ -26,11 +26,13 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:shared', 'scope:inference'] },
             { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:trainer'] },
             { sourceTag: 'scope:etl', onlyDependOnLibsWithTags: ['scope:shared', 'scope:etl'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
             // ARCHITECTURE.md: features takes a similarity number and does not import embeddings;
             // model-store knows files and manifests, not LightGBM; naver-ads knows the API, not the warehouse driver.
             { sourceTag: 'lib:features', notDependOnLibsWithTags: ['lib:embeddings'] },

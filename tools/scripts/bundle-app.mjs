@@ -4,7 +4,7 @@
 // dependencies into dist/apps/<app>/main.js. Native and optional packages stay external and are required from
 // node_modules at run time. One file instead of ~1,500 module resolutions and reads: the inference API goes from
 // ~1.1 s to ~0.7 s from process start to ready (see apps/inference-api/README.md).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,35 +22,7 @@ if (!existsSync(entry)) {
 }
 
 /** Loaded from node_modules at run time: native addons, their loaders, and packages Nest or Fastify only try. */
-const EXTERNAL = [
-  'koffi',
-  'onnxruntime-node',
-  '@huggingface/transformers',
-  '@duckdb/node-api',
-  '@duckdb/*',
-  'sharp',
-  '@aws-sdk/*',
-  '@smithy/*',
-  '@nestjs/microservices',
-  '@nestjs/microservices/*',
-  '@nestjs/websockets',
-  '@nestjs/websockets/*',
-  '@nestjs/platform-express',
-  'class-transformer',
-  'class-transformer/*',
-  'class-validator',
-  '@fastify/static',
-  'swagger-ui-dist', // serves its files from its own directory
-  'swagger-ui-dist/*',
-  '@fastify/view',
-  // @nestjs/terminus probes for these ORMs' health indicators
-  '@nestjs/mongoose',
-  '@nestjs/typeorm',
-  '@nestjs/typeorm/*',
-  '@nestjs/sequelize',
-  '@nestjs/sequelize/*',
-  '@mikro-orm/*',
-];
+const EXTERNAL = JSON.parse(readFileSync(new URL('./bundle-externals.json', import.meta.url), 'utf8')).external;
 
 /** `@adrank/<lib>[/sub]` → the lib's tsc output in dist/libs (what the app was compiled against). */
 const workspaceLibs = {

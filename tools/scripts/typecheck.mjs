@@ -17,7 +17,7 @@ for (const group of ['libs', 'apps']) {
     else if (existsSync(app)) configs.push(app);
   }
 }
-for (const t of ['tools/tsconfig.json', 'tools/tsconfig.spec.json']) if (existsSync(t)) configs.push(t);
+for (const t of ['tools/tsconfig.json', 'tools/tsconfig.spec.json', 'infra/tsconfig.json']) if (existsSync(t)) configs.push(t);
 
 const failed = [];
 for (const c of configs) {

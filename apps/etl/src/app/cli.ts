@@ -11,6 +11,7 @@ Usage:
   etl keywords --customer ID
   etl related --customer ID [--given-words-file FILE] [--hints-per-call 1..5]
   etl schedule [--customer ID[,ID…]] [--run-now]
+  etl daily [--customer ID[,ID…]] [--days 1..31]
   etl migrate
 
 Configuration comes from the environment (see apps/etl/README.md). Exit codes: 0 done, 1 some partitions failed
@@ -39,8 +40,14 @@ export interface ScheduleArgs {
   customers: string[];
   runNow: boolean;
 }
+/** The scheduled job once (a Kubernetes CronJob): the last `days` days up to yesterday (KST), then the keywords. */
+export interface DailyArgs {
+  command: 'daily';
+  customers: string[];
+  days: number;
+}
 export type EtlArgs =
-  SyncArgs | KeywordsArgs | RelatedArgs | ScheduleArgs | { command: 'migrate' } | { command: 'help' };
+  SyncArgs | KeywordsArgs | RelatedArgs | ScheduleArgs | DailyArgs | { command: 'migrate' } | { command: 'help' };
 
 const FLAGS: Record<string, { boolean?: boolean }> = {
   customer: {},
@@ -51,6 +58,7 @@ const FLAGS: Record<string, { boolean?: boolean }> = {
   'given-words-file': {},
   'hints-per-call': {},
   'run-now': { boolean: true },
+  days: {},
   help: { boolean: true },
 };
 
@@ -59,6 +67,7 @@ const ALLOWED: Record<string, string[]> = {
   keywords: ['customer'],
   related: ['customer', 'given-words-file', 'hints-per-call'],
   schedule: ['customer', 'run-now'],
+  daily: ['customer', 'days'],
   migrate: [],
 };
 
@@ -74,7 +83,7 @@ export function parseArgs(argv: readonly string[]): EtlArgs {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h')
     return { command: 'help' };
   if (!(command in ALLOWED))
-    throw new UsageError(`unknown command "${command}" (sync, keywords, related, schedule, migrate)`);
+    throw new UsageError(`unknown command "${command}" (sync, keywords, related, schedule, daily, migrate)`);
   const flags: Record<string, string | boolean> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i] as string;
@@ -144,16 +153,25 @@ export function parseArgs(argv: readonly string[]): EtlArgs {
         ...(typeof file === 'string' ? { givenWordsFile: file } : {}),
       };
     }
-    case 'schedule': {
-      const c = flags['customer'];
-      const customers = typeof c === 'string' ? c.split(',').map((s) => s.trim()) : [];
-      const bad = customers.filter((x) => !/^\d+$/.test(x));
-      if (bad.length > 0) throw new UsageError(`--customer must be numeric customer ids, got ${bad.join(', ')}`);
-      return { command, customers, runNow: flags['run-now'] === true };
+    case 'schedule':
+      return { command, customers: customerList(flags['customer']), runNow: flags['run-now'] === true };
+    case 'daily': {
+      const d = flags['days'] ?? '3';
+      const days = Number(d);
+      if (!Number.isInteger(days) || days < 1 || days > 31)
+        throw new UsageError(`--days must be 1..31, got ${String(d)}`);
+      return { command, customers: customerList(flags['customer']), days };
     }
     default:
       return { command: 'migrate' };
   }
+}
+
+function customerList(c: unknown): string[] {
+  const customers = typeof c === 'string' ? c.split(',').map((s) => s.trim()) : [];
+  const bad = customers.filter((x) => !/^\d+$/.test(x));
+  if (bad.length > 0) throw new UsageError(`--customer must be numeric customer ids, got ${bad.join(', ')}`);
+  return customers;
 }
 
 /** Dates from `from` to `to` inclusive (YYYY-MM-DD). */

@@ -9,11 +9,23 @@ import { envList as list, envNumber as int, loadEnvConfig } from '@adrank/job';
  * for an s3:// data lake.
  */
 export class EtlConfig {
-  @IsString({ message: 'NAVER_ADS_API_KEY is required' })
+  @ValidateIf((c: EtlConfig) => !c.NAVER_ADS_SECRET_ARN)
+  @IsString({ message: 'NAVER_ADS_API_KEY is required (or NAVER_ADS_SECRET_ARN)' })
   NAVER_ADS_API_KEY!: string;
 
-  @IsString({ message: 'NAVER_ADS_SECRET_KEY is required' })
+  @ValidateIf((c: EtlConfig) => !c.NAVER_ADS_SECRET_ARN)
+  @IsString({ message: 'NAVER_ADS_SECRET_KEY is required (or NAVER_ADS_SECRET_ARN)' })
   NAVER_ADS_SECRET_KEY!: string;
+
+  /**
+   * A Secrets Manager secret holding {"NAVER_ADS_API_KEY": …, "NAVER_ADS_SECRET_KEY": …}, read at start (the pod's
+   * IRSA role may read it) instead of the two variables — not both.
+   */
+  @IsOptional()
+  @Matches(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+/, {
+    message: 'NAVER_ADS_SECRET_ARN must be a Secrets Manager secret ARN',
+  })
+  NAVER_ADS_SECRET_ARN?: string;
 
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'NAVER_ADS_BASE_URL must be an http(s) URL' })

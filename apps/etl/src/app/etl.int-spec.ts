@@ -7,12 +7,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { buildFakeData, DEFAULT_FAKE_ACCOUNT, FakeNaverServer } from '@adrank/naver-ads/testing';
 import { resetSharedLimits, type AdConversionDetailRow, type AdDetailRow } from '@adrank/naver-ads';
 import { describeIfAvailable, motoAvailable, startMoto, type Moto } from '@adrank/testing';
 import { DuckDbWarehouse, RedshiftDataWarehouse, type Warehouse } from '@adrank/warehouse';
 import { FakeRedshiftDataApi } from '@adrank/warehouse/testing';
 import { MemoryReporter } from '@adrank/job';
+import { yesterdayKst } from './cli';
 import { runCli, type CliOutcome } from './run-cli';
 import type { SyncResult } from './commands/sync.command';
 
@@ -319,6 +321,36 @@ describe('etl against the fake Naver server → DuckDB', () => {
     expect(msg).toContain('ADRANK_DATA_LAKE must be s3://bucket/prefix');
   });
 
+  it('runs the scheduled job once with `daily` (a CronJob): the last N days up to yesterday, then the keywords', async () => {
+    naver.clearFaults();
+    const to = yesterdayKst();
+    const from = new Date(Date.parse(`${to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const today = naver.today;
+    naver.today = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10); // the real today
+    const errors = err.length;
+    const days = await cli('daily', '--customer', CUSTOMER, '--days', '2');
+    naver.today = today;
+    expect({ code: days.code, err: err.slice(errors) }).toEqual({ code: 0, err: [] });
+    const w = await open();
+    try {
+      const rows = await w.query<{ d: string; n: number | bigint }>(
+        `SELECT CAST(stat_date AS VARCHAR) AS d, COUNT(*) AS n FROM etl_partitions
+         WHERE customer_id = :c AND stat_date >= CAST(:from AS DATE) AND stat_date <= CAST(:to AS DATE)
+         GROUP BY stat_date ORDER BY stat_date`,
+        { c: CUSTOMER, from, to },
+      );
+      expect(rows.map((r) => [r.d, Number(r.n)])).toEqual([
+        [from, 2],
+        [to, 2],
+      ]);
+    } finally {
+      await w.close();
+    }
+    expect(JSON.parse(out[out.length - 1] as string)).toEqual({ customers: [CUSTOMER], days: 2, failedPartitions: [] });
+    expect((await cli('daily', '--days', '40')).code).toBe(2);
+    expect(err.some((l) => l.includes('--days must be 1..31, got 40'))).toBe(true);
+  });
+
   it('serves health in the long-running schedule mode, with the last run in readiness', async () => {
     env['ETL_HEALTH_PORT'] = '0';
     process.env['ETL_HEALTH_HOST'] = '127.0.0.1';
@@ -426,5 +458,96 @@ describeIfAvailable(motoAvailable(), 'ETL Redshift suite')(
       s3.destroy();
       expect(raw.KeyCount).toBe(14);
     }, 120_000);
+  },
+);
+
+describeIfAvailable(motoAvailable(), 'ETL Secrets Manager suite')(
+  'etl reads the Naver credentials from Secrets Manager (moto) with NAVER_ADS_SECRET_ARN',
+  () => {
+    let naver: FakeNaverServer;
+    let moto: Moto;
+    let dir: string;
+    const saved = { ...process.env };
+    const err: string[] = [];
+
+    beforeAll(async () => {
+      naver = await FakeNaverServer.start({ data });
+      moto = await startMoto();
+      // the SDK's default credential chain reads these (the pod gets them from its IRSA role)
+      process.env['AWS_ACCESS_KEY_ID'] = 'test';
+      process.env['AWS_SECRET_ACCESS_KEY'] = 'test';
+      dir = mkdtempSync(join(tmpdir(), 'etl-secret-'));
+    });
+    afterAll(async () => {
+      process.env = saved;
+      await naver.close();
+      await moto.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const secret = async (name: string, value: string): Promise<string> => {
+      const sm = new SecretsManagerClient(moto.clientConfig);
+      const r = await sm.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+      sm.destroy();
+      return r.ARN as string;
+    };
+    const run = (arn: string, extra: Record<string, string> = {}) =>
+      runCli(['keywords', '--customer', CUSTOMER], {
+        env: {
+          NAVER_ADS_SECRET_ARN: arn,
+          AWS_REGION: moto.clientConfig.region,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+          NAVER_ADS_BASE_URL: naver.url,
+          ADRANK_WAREHOUSE: 'duckdb',
+          ADRANK_DUCKDB_PATH: join(dir, 'warehouse.duckdb'),
+          ADRANK_DATA_LAKE: join(dir, 'lake'),
+          ...extra,
+        },
+        reporter: new MemoryReporter(),
+        out: () => undefined,
+        err: (l) => err.push(l),
+      });
+
+    it('signs with the keys from the secret (the fake server checks every signature)', async () => {
+      const arn = await secret(
+        'adrank/naver-ok',
+        JSON.stringify({
+          NAVER_ADS_API_KEY: DEFAULT_FAKE_ACCOUNT.apiKey,
+          NAVER_ADS_SECRET_KEY: DEFAULT_FAKE_ACCOUNT.secretKey,
+        }),
+      );
+      const r = await run(arn);
+      expect({ code: r.code, err }).toEqual({ code: 0, err: [] });
+      expect(r.result).toMatchObject({ keywords: 20 });
+    });
+
+    it('names what is wrong: a missing secret, a malformed one, a missing key, both ways at once — exit 2', async () => {
+      const cases: [string, string, Record<string, string>?][] = [
+        [
+          await secret('adrank/naver-partial', JSON.stringify({ NAVER_ADS_API_KEY: 'k' })),
+          'NAVER_ADS_SECRET_ARN: the secret has no NAVER_ADS_SECRET_KEY',
+        ],
+        [await secret('adrank/naver-text', 'not json'), 'NAVER_ADS_SECRET_ARN: the secret is not a JSON object'],
+        [
+          `arn:aws:secretsmanager:${moto.clientConfig.region}:123456789012:secret:adrank/absent-AbCdEf`,
+          'NAVER_ADS_SECRET_ARN: cannot read the secret: ResourceNotFoundException',
+        ],
+        [
+          await secret('adrank/naver-both', '{}'),
+          'give NAVER_ADS_SECRET_ARN or NAVER_ADS_API_KEY/NAVER_ADS_SECRET_KEY, not both',
+          { NAVER_ADS_API_KEY: 'a', NAVER_ADS_SECRET_KEY: 'b' },
+        ],
+        ['arn:nope', 'NAVER_ADS_SECRET_ARN must be a Secrets Manager secret ARN'],
+      ];
+      for (const [arn, message, extra] of cases) {
+        err.length = 0;
+        const r = await run(arn, extra);
+        expect({ arn, code: r.code, err: err.join('\n') }).toEqual({
+          arn,
+          code: 2,
+          err: expect.stringContaining(message),
+        });
+      }
+    });
   },
 );

@@ -9,6 +9,7 @@ import { RelatedCommand } from './commands/related.command';
 import { ScheduleCommand } from './commands/schedule.command';
 import { SyncCommand, type SyncResult } from './commands/sync.command';
 import { ConfigError, loadConfig } from './config';
+import { resolveNaverSecret } from './naver-secret';
 import { EtlModule } from './etl.module';
 import type { Reporter } from '@adrank/job';
 import { WAREHOUSE } from './tokens';
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<C
   let config;
   try {
     config = loadConfig(io.env ?? process.env);
+    await resolveNaverSecret(config, io.env ?? process.env);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`etl: ${e.message}`);
@@ -115,6 +117,20 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<C
         const r = await ctx.get(RelatedCommand).run(args);
         out(JSON.stringify(r));
         return { code: 0, result: r };
+      }
+      case 'daily': {
+        const customers = args.customers.length > 0 ? args.customers : (config.ADRANK_CUSTOMER_IDS ?? []);
+        if (customers.length === 0) {
+          err('etl: daily needs --customer or ADRANK_CUSTOMER_IDS');
+          return { code: 2 };
+        }
+        const failed = await ctx.get(ScheduleCommand).runOnce(customers, args.days);
+        out(JSON.stringify({ customers, days: args.days, failedPartitions: failed }));
+        if (failed.length > 0) {
+          err(`etl: ${failed.length} partition(s) failed:\n${failed.map((f) => `  ${f}`).join('\n')}`);
+          return { code: 1, result: failed };
+        }
+        return { code: 0, result: failed };
       }
     }
   } catch (e) {

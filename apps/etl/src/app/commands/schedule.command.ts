@@ -17,7 +17,7 @@ export interface ScheduledRunStatus {
 
 /**
  * `etl schedule`: the daily job on a cron expression (ETL_SCHEDULE, in ETL_TIMEZONE): for each customer, yesterday's
- * (KST) reports, then the keyword snapshot. Runs never overlap: a tick that finds the previous run still going is
+ * (KST) reports, then the keyword snapshot (`etl daily` runs it once, for a Kubernetes CronJob). Runs never overlap: a tick that finds the previous run still going is
  * skipped and logged.
  */
 @Injectable()
@@ -65,18 +65,7 @@ export class ScheduleCommand {
     this.last = status;
     this.running = (async () => {
       try {
-        const day = yesterdayKst();
-        for (const customer of customers) {
-          const r = await this.sync.run({
-            customer,
-            from: day,
-            to: day,
-            reports: ['AD_DETAIL', 'AD_CONVERSION_DETAIL'],
-            force: false,
-          });
-          status.failedPartitions.push(...r.failed.map((f) => `${customer} ${f.report} ${f.date}: ${f.error}`));
-          await this.keywords.run({ customer });
-        }
+        status.failedPartitions.push(...(await this.runOnce(customers, 1)));
         status.ok = status.failedPartitions.length === 0;
       } catch (e) {
         status.ok = false;
@@ -88,6 +77,28 @@ export class ScheduleCommand {
       }
     })();
     return this.running;
+  }
+
+  /**
+   * The daily job once: per customer, the reports of the `days` days up to yesterday (KST) — partitions already loaded
+   * are skipped, so a day a failed run missed is caught up — then the keyword snapshot. Returns the failed partitions.
+   */
+  async runOnce(customers: string[], days: number): Promise<string[]> {
+    const to = yesterdayKst();
+    const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const failed: string[] = [];
+    for (const customer of customers) {
+      const r = await this.sync.run({
+        customer,
+        from,
+        to,
+        reports: ['AD_DETAIL', 'AD_CONVERSION_DETAIL'],
+        force: false,
+      });
+      failed.push(...r.failed.map((f) => `${customer} ${f.report} ${f.date}: ${f.error}`));
+      await this.keywords.run({ customer });
+    }
+    return failed;
   }
 
   async stop(): Promise<void> {
