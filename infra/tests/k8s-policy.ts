@@ -35,7 +35,6 @@ export interface K8sObject {
 /** Schema errors of one object (kubernetes-models, generated from the Kubernetes OpenAPI document). */
 export function validateSchema(o: K8sObject): string[] {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(
     group === '' ? `kubernetes-models/${version}` : `kubernetes-models/${group}/${version}`,
   ) as Record<string, new (x: unknown) => { validate(): void }>;
@@ -122,7 +121,13 @@ export function policyProblems(objects: K8sObject[]): string[] {
       if (Number(w.spec?.['replicas']) < 2) out.push(`${id}: fewer than 2 replicas`);
       const keys = (pod.topologySpreadConstraints ?? []).map((t) => t.topologyKey);
       if (!keys.includes('topology.kubernetes.io/zone')) out.push(`${id}: not spread over zones`);
-      if ((pod.terminationGracePeriodSeconds ?? 30) < 10) out.push(`${id}: too little time to drain`);
+      // the app turns unready, keeps serving for SHUTDOWN_DELAY_MS, then drains: the grace period must cover both
+      const config = objects.find(
+        (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${w.metadata.name}-config`),
+      );
+      const delayS = Number(config?.data?.['SHUTDOWN_DELAY_MS'] ?? 5000) / 1000;
+      if ((pod.terminationGracePeriodSeconds ?? 30) < delayS + 10)
+        out.push(`${id}: terminationGracePeriodSeconds does not cover SHUTDOWN_DELAY_MS plus 10 s of draining`);
       const name = w.metadata.name;
       if (!objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === name))
         out.push(`${id}: no PodDisruptionBudget`);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describeIfAvailable } from '@adrank/testing';
+import { warehouseEnvProblems } from '@adrank/warehouse';
 import { INFRA } from './terraform-cli';
 import { type K8sObject, podSpecOf, policyProblems, validateSchema } from './k8s-policy';
 
@@ -100,6 +101,14 @@ describeIfAvailable(kubectl, 'kubectl (kustomize)')('infra/k8s overlays', () => 
         const data = byKind('ConfigMap').find((c) => c.metadata.name.startsWith(prefix))?.data ?? {};
         expect({ app, unknown: Object.keys(data).filter((k) => !known.has(k)) }).toEqual({ app, unknown: [] });
       }
+    });
+
+    it("gives the ETL and the trainer a complete Redshift configuration (the warehouse lib's own check)", () => {
+      const cm = (name: string) => byKind('ConfigMap').find((c) => c.metadata.name.startsWith(name))?.data ?? {};
+      expect(warehouseEnvProblems(cm('etl-config'), { requireCopyRole: true })).toEqual([]);
+      expect(warehouseEnvProblems(cm('trainer-config'))).toEqual([]);
+      expect(cm('etl-config')['ADRANK_WAREHOUSE']).toBe('redshift');
+      expect(cm('etl-config')['ADRANK_DATA_LAKE']).toMatch(/^s3:\/\//); // Redshift COPY reads S3
     });
   });
 

@@ -68,6 +68,8 @@ export interface LoadOptions {
 export class KeywordEmbeddingCache {
   readonly meta: KeywordCacheMeta;
   private readonly byKey: Map<string, number>;
+  /** The cache's keywords as stored → their row: a request that spells a keyword as stored skips normalisation. */
+  private readonly byRaw: Map<string, number>;
   private readonly extra: Lru<Float32Array>;
   private embedder: Embedder | undefined;
 
@@ -83,6 +85,8 @@ export class KeywordEmbeddingCache {
       const key = normalizeText(k);
       if (!this.byKey.has(key)) this.byKey.set(key, i); // a later spelling of the same keyword is shadowed
     });
+    this.byRaw = new Map();
+    for (const k of keywords) if (!this.byRaw.has(k)) this.byRaw.set(k, this.byKey.get(normalizeText(k)) as number);
     this.extra = new Lru(missingCapacity);
   }
 
@@ -256,7 +260,7 @@ export class KeywordEmbeddingCache {
 
   /** Row of `keyword` (any spelling that normalises the same), or −1. */
   indexOf(keyword: string): number {
-    return this.byKey.get(normalizeText(keyword)) ?? -1;
+    return this.byRaw.get(keyword) ?? this.byKey.get(normalizeText(keyword)) ?? -1;
   }
 
   has(keyword: string): boolean {
@@ -288,8 +292,9 @@ export class KeywordEmbeddingCache {
     const known: boolean[] = [];
     const todo = new Map<string, number[]>();
     keywords.forEach((k, i) => {
-      const key = normalizeText(k);
-      const r = this.byKey.get(key);
+      const raw = this.byRaw.get(k);
+      const key = raw === undefined ? normalizeText(k) : k;
+      const r = raw ?? this.byKey.get(key);
       known.push(r !== undefined);
       if (r !== undefined) {
         vectors.set(this.row(r), i * dim);

@@ -53,8 +53,9 @@ export interface TableBuildOptions {
  */
 export class KeywordFeatureTable {
   private readonly kwIndex: Map<string, number>;
-  private readonly pairIndex: Map<string, number>;
-  private readonly relIndex: Map<string, number>;
+  /** search term → keyword → row: no key string is built per lookup (a ranking does two lookups per candidate). */
+  private readonly pairIndex: Map<string, Map<string, number>>;
+  private readonly relIndex: Map<string, Map<string, number>>;
 
   private constructor(
     private readonly header: Header,
@@ -63,8 +64,8 @@ export class KeywordFeatureTable {
     private readonly rel: Float64Array,
   ) {
     this.kwIndex = new Map(header.keywords.map((k, i) => [k, i]));
-    this.pairIndex = new Map(header.pairs.map(([s, k], i) => [pairKey(s, k), i]));
-    this.relIndex = new Map(header.relations.map(([s, k], i) => [pairKey(s, k), i]));
+    this.pairIndex = nested(header.pairs);
+    this.relIndex = nested(header.relations);
   }
 
   get endDate(): string {
@@ -206,12 +207,12 @@ export class KeywordFeatureTable {
   }
 
   pair(searchTerm: string, keyword: string): HistoryAgg | undefined {
-    const i = this.pairIndex.get(pairKey(searchTerm, keyword));
+    const i = this.pairIndex.get(searchTerm)?.get(keyword);
     return i === undefined ? undefined : agg(this.pairData, i * PAIR_COLS);
   }
 
   relation(searchTerm: string, keyword: string): RelationFigures | undefined {
-    const i = this.relIndex.get(pairKey(searchTerm, keyword));
+    const i = this.relIndex.get(searchTerm)?.get(keyword);
     if (i === undefined) return undefined;
     const b = i * REL_COLS;
     const c = this.rel[b + 1] as number;
@@ -301,3 +302,14 @@ function agg(data: Float64Array, at: number): HistoryAgg {
 
 const num = (v: number | null): number => (v === null ? NaN : v);
 const flag = (v: boolean | null): number => (v === null ? NaN : v ? 1 : 0);
+
+/** (search term, keyword) pairs → search term → keyword → position in the list. */
+function nested(pairs: readonly (readonly [string, string])[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  pairs.forEach(([s, k], i) => {
+    let m = out.get(s);
+    if (m === undefined) out.set(s, (m = new Map()));
+    m.set(k, i); // as the flat map did: a repeated pair keeps its last position
+  });
+  return out;
+}

@@ -115,7 +115,7 @@ describe.each([
     expect(n).toBe(20000);
     expect(sum).toBe((19999 * 20000) / 2);
     if (s.fake) expect(s.fake.calls.filter((c) => c.operation === 'GetStatementResult').length).toBeGreaterThan(2000);
-  });
+  }, 30_000); // over 2,000 HTTP round trips to the fake Data API: ~3 s idle, more on a loaded machine
 
   it('turns SQL errors into WarehouseErrors carrying the engine message and the SQL', async () => {
     const e = (await s.w.query('SELECT * FROM no_such_table').catch((x: unknown) => x)) as WarehouseError;
