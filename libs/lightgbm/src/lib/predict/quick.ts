@@ -240,7 +240,8 @@ export class QuickScorer {
     this.costNs = cost;
     this.baseAt = vectors * this.vecLen;
     this.varying = new Int32Array(numFeatures);
-    this.arena = new WordArena((vectors + 1) * this.vecLen, simd);
+    this.arena = new WordArena((vectors + 1) * this.vecLen, simd, this.leafByPos.length);
+    this.arena.leaves.set(this.leafByPos);
     this.masks = this.arena.words;
     const snaps = this.arena.words;
     for (const { f, step, count } of plan) {
@@ -420,7 +421,7 @@ export class QuickScorer {
         for (let w = 0; w < this.words; w++) masks[c.slot + w] = (masks[c.slot + w] as number) & (c.mask[w] as number);
       }
     }
-    return this.words === 1 ? this.sum1() : this.sum2();
+    return this.words === 1 ? this.arena.sum1(this.numTrees) : this.arena.sum2(this.numTrees);
   }
 
   /** Applies every node from k while its threshold is below v (the sentinel stops the walk). */
@@ -456,24 +457,6 @@ export class QuickScorer {
     const s = this.slot[k] as number;
     const w = this.words;
     for (let i = 0; i < w; i++) masks[s + i] = (masks[s + i] as number) & (this.nodeMask[k * w + i] as number);
-  }
-
-  private sum1(): number {
-    const { masks, leafByPos } = this;
-    let sum = 0;
-    for (let t = 0; t < this.numTrees; t++) sum += leafByPos[(t << 5) + Math.clz32(masks[t] as number)] as number;
-    return sum;
-  }
-
-  private sum2(): number {
-    const { masks, leafByPos } = this;
-    let sum = 0;
-    for (let t = 0; t < this.numTrees; t++) {
-      const hi = masks[t << 1] as number;
-      const p = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(masks[(t << 1) + 1] as number);
-      sum += leafByPos[(t << 6) + p] as number;
-    }
-    return sum;
   }
 }
 
