@@ -34,6 +34,8 @@ describeIfAvailable(kubectl, 'kubectl (kustomize)')('infra/k8s overlays', () => 
   describe.each(['dev', 'prod'])('%s', (overlay) => {
     const objects = render(overlay);
     const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+    /** A generated ConfigMap's data, by its name without the hash suffix. */
+    const cm = (name: string) => byKind('ConfigMap').find((c) => c.metadata.name.startsWith(name))?.data ?? {};
 
     it('renders the expected objects, every one valid against the Kubernetes schemas', () => {
       expect(objects.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort()).toEqual(
@@ -82,7 +84,6 @@ describeIfAvailable(kubectl, 'kubectl (kustomize)')('infra/k8s overlays', () => 
             `^123456789012\\.dkr\\.ecr\\.ap-northeast-2\\.amazonaws\\.com/adrank-${overlay}/[a-z-]+:0\\.1\\.0$`,
           ),
         );
-      const cm = (name: string) => byKind('ConfigMap').find((c) => c.metadata.name.startsWith(name))?.data ?? {};
       expect(cm('inference-api-config')['ADRANK_MODEL_STORE']).toBe(
         `s3://adrank-${overlay}-models-123456789012/models/lgbm`,
       );
@@ -98,13 +99,12 @@ describeIfAvailable(kubectl, 'kubectl (kustomize)')('infra/k8s overlays', () => 
         ['trainer-config', 'trainer'],
       ] as const) {
         const known = configNames(app);
-        const data = byKind('ConfigMap').find((c) => c.metadata.name.startsWith(prefix))?.data ?? {};
+        const data = cm(prefix);
         expect({ app, unknown: Object.keys(data).filter((k) => !known.has(k)) }).toEqual({ app, unknown: [] });
       }
     });
 
     it("gives the ETL and the trainer a complete Redshift configuration (the warehouse lib's own check)", () => {
-      const cm = (name: string) => byKind('ConfigMap').find((c) => c.metadata.name.startsWith(name))?.data ?? {};
       expect(warehouseEnvProblems(cm('etl-config'), { requireCopyRole: true })).toEqual([]);
       expect(warehouseEnvProblems(cm('trainer-config'))).toEqual([]);
       expect(cm('etl-config')['ADRANK_WAREHOUSE']).toBe('redshift');

@@ -2,6 +2,11 @@
 
 data "aws_region" "current" {}
 
+locals {
+  model_store_url = "s3://${module.storage.models_bucket}/${trimsuffix(module.storage.model_prefix, "/")}"
+  data_lake_url   = "s3://${module.storage.data_lake_bucket}"
+}
+
 output "region" {
   value = data.aws_region.current.name
 }
@@ -36,12 +41,12 @@ output "data_lake_bucket" {
 
 output "model_store_url" {
   description = "ADRANK_MODEL_STORE for the trainer and the inference API."
-  value       = "s3://${module.storage.models_bucket}/${trimsuffix(module.storage.model_prefix, "/")}"
+  value       = local.model_store_url
 }
 
 output "data_lake_url" {
   description = "ADRANK_DATA_LAKE for the ETL."
-  value       = "s3://${module.storage.data_lake_bucket}"
+  value       = local.data_lake_url
 }
 
 output "redshift_cluster_id" {
@@ -72,8 +77,8 @@ output "kustomize_values" {
     INFERENCE_API_IMAGE    = module.registry.repository_urls["inference-api"]
     ETL_IMAGE              = module.registry.repository_urls["etl"]
     TRAINER_IMAGE          = module.registry.repository_urls["trainer"]
-    ADRANK_MODEL_STORE     = "s3://${module.storage.models_bucket}/${trimsuffix(module.storage.model_prefix, "/")}"
-    ADRANK_DATA_LAKE       = "s3://${module.storage.data_lake_bucket}"
+    ADRANK_MODEL_STORE     = local.model_store_url
+    ADRANK_DATA_LAKE       = local.data_lake_url
     REDSHIFT_CLUSTER_ID    = var.enable_warehouse ? module.warehouse[0].cluster_identifier : ""
     REDSHIFT_DATABASE      = var.enable_warehouse ? module.warehouse[0].database_name : ""
     REDSHIFT_COPY_ROLE_ARN = var.enable_warehouse ? module.warehouse[0].copy_role_arn : ""

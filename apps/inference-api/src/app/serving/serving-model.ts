@@ -202,10 +202,9 @@ export class ServingModel {
         rows,
         this.schema.width,
       );
-      const g = (m: ModelName) => cache.group(m);
-      score = g('ranker').predict(rows, n, states.ranker, { raw: true });
-      ctr = g('ctr').predict(rows, n, states.ctr);
-      conv = g('conversion').predict(rows, n, states.conversion);
+      score = cache.group('ranker').predict(rows, n, states.ranker, { raw: true });
+      ctr = cache.group('ctr').predict(rows, n, states.ctr);
+      conv = cache.group('conversion').predict(rows, n, states.conversion);
     } else {
       score = this.predictors.ranker.predict(rows, n, { raw: true });
       ctr = this.predictors.ctr.predict(rows, n);

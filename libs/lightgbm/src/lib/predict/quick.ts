@@ -283,29 +283,11 @@ export class QuickScorer {
       for (let r = 0; r < nRows; r++) out[r] = this.score(x, r * stride);
       return;
     }
-    const featStart = this.featStart;
     const words = this.arena.words;
-    const nf = featStart.length - 1;
     const varying = this.varying;
-    let nv = 0;
-    this.masks.set(this.init);
-    for (let f = 0; f < nf; f++) {
-      if ((featStart[f] as number) === (featStart[f + 1] as number) - 1) continue; // no numerical nodes
-      const v0 = x[f] as number;
-      let same = true;
-      for (let r = 1; r < nRows; r++) {
-        const v = x[r * stride + f] as number;
-        if (v !== v0 && (v === v || v0 === v0)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) this.feature(f, v0);
-      else varying[nv++] = f;
-    }
+    const nv = this.prepareBase(x, nRows, stride, null);
     const vecLen = this.vecLen;
     const baseAt = this.baseAt;
-    words.copyWithin(baseAt, 0, vecLen);
     for (let r = 0; r < nRows; r++) {
       const b = r * stride;
       words.copyWithin(0, baseAt, baseAt + vecLen);
@@ -345,14 +327,36 @@ export class QuickScorer {
     states: readonly Int32Array[],
     out: Float64Array,
   ): void {
-    const featStart = this.featStart;
     const words = this.arena.words;
+    const varying = this.varying;
+    const nv = this.prepareBase(x, nRows, stride, covered);
+    const vecLen = this.vecLen;
+    const baseAt = this.baseAt;
+    const arena = this.arena;
+    for (let r = 0; r < nRows; r++) {
+      const b = r * stride;
+      words.set(states[r] as Int32Array, 0);
+      arena.and(0, baseAt, vecLen);
+      for (let i = 0; i < nv; i++) {
+        const f = varying[i] as number;
+        this.feature(f, x[b + f] as number);
+      }
+      out[r] = this.finishRow(x, b);
+    }
+  }
+
+  /**
+   * The base vector of a batch: features with the same value in every row (and not `covered` by states) are applied
+   * once, into the masks copied to `baseAt`; the others are listed in `varying`. Returns how many vary.
+   */
+  private prepareBase(x: Float64Array, nRows: number, stride: number, covered: Uint8Array | null): number {
+    const featStart = this.featStart;
     const nf = featStart.length - 1;
     const varying = this.varying;
     let nv = 0;
     this.masks.set(this.init);
     for (let f = 0; f < nf; f++) {
-      if (covered[f] === 1 || (featStart[f] as number) === (featStart[f + 1] as number) - 1) continue;
+      if (covered?.[f] === 1 || (featStart[f] as number) === (featStart[f + 1] as number) - 1) continue; // no nodes
       const v0 = x[f] as number;
       let same = true;
       for (let r = 1; r < nRows; r++) {
@@ -365,20 +369,8 @@ export class QuickScorer {
       if (same) this.feature(f, v0);
       else varying[nv++] = f;
     }
-    const vecLen = this.vecLen;
-    const baseAt = this.baseAt;
-    const arena = this.arena;
-    words.copyWithin(baseAt, 0, vecLen);
-    for (let r = 0; r < nRows; r++) {
-      const b = r * stride;
-      words.set(states[r] as Int32Array, 0);
-      arena.and(0, baseAt, vecLen);
-      for (let i = 0; i < nv; i++) {
-        const f = varying[i] as number;
-        this.feature(f, x[b + f] as number);
-      }
-      out[r] = this.finishRow(x, b);
-    }
+    this.arena.words.copyWithin(this.baseAt, 0, this.vecLen);
+    return nv;
   }
 
   /** ANDs into the row masks the nodes of feature `f` that value `v` sends right. */
