@@ -3,8 +3,9 @@
  * from this process (bounded duration, alternating ours/peer per scenario): `/rank` with 100 known candidates and
  * `/predict/ctr` with 1 and 100 rows at concurrency 8/32/64; req/s, p50 and p99 side by side, and the ratio. Both serve
  * models of the seed's sizes (400 × 63, 300 × 31, 300 × 31 trees, no early stopping), so both do the same tree work;
- * adrank's rows have 23 features, the peer's 8. Then `/rank` again at half of each side's own best rate (autocannon
- * `overallRate`) for the latency a service sees below saturation, and process start to ready. adrank runs as
+ * adrank's rows have 23 features, the peer's 8. Then `/rank` again at half of each side's own best rate, as an
+ * open-loop load (`paced.ts`: requests due at even intervals, latency from the due time) for the latency a service sees
+ * below saturation, and process start to ready. adrank runs as
  * production does: the built bundle `dist/apps/inference-api/main.js` (`npm run build` makes it; this script builds it
  * when missing).
  *
@@ -19,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { fmt, table } from './common';
+import { paced, type PacedRun } from './paced';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -64,7 +66,7 @@ interface Run {
 }
 
 /** Drives `url` with one body, or cycles each connection through several. */
-async function drive(url: string, body: string | string[], connections: number, overallRate?: number): Promise<Run> {
+async function drive(url: string, body: string | string[], connections: number): Promise<Run> {
   const r = await autocannon({
     url,
     method: 'POST',
@@ -72,7 +74,6 @@ async function drive(url: string, body: string | string[], connections: number, 
     headers: { 'content-type': 'application/json' },
     connections,
     duration: DURATION,
-    ...(overallRate !== undefined ? { overallRate } : {}),
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
 }
@@ -279,15 +280,16 @@ async function main(): Promise<void> {
     {
       const rate = Math.max(1, Math.round(best(1) / 2));
       process.stderr.write(`/rank at half rate (${rate} req/s) …\n`);
-      const a = await drive(oursUrl + scenario.ours[0], scenario.ours[1], 8, rate);
-      let b: Run | null = null;
+      const bodies = (b: string | string[]) => (typeof b === 'string' ? [b] : b);
+      const a = await paced(oursUrl + scenario.ours[0], bodies(scenario.ours[1]), rate, DURATION, 8);
+      let b: PacedRun | null = null;
       let peerRate = NaN;
       if (peerUrl) {
         peerRate = Math.max(1, Math.round(best(3) / 2));
-        b = await drive(peerUrl + scenario.peer[0], scenario.peer[1], 8, peerRate);
+        b = await paced(peerUrl + scenario.peer[0], bodies(scenario.peer[1]), peerRate, DURATION, 8);
       }
       halfRows.push([
-        '/rank 100 candidates, half of best rate, 8 connections',
+        '/rank 100 candidates, half of best rate, open loop, ≤ 8 connections',
         `${fmt(a.rps)} (asked ${fmt(rate)})`,
         `${a.p50} / ${a.p99}`,
         b ? `${fmt(b.rps)} (asked ${fmt(peerRate)})` : '—',

@@ -28,5 +28,5 @@ export {
   type TrainingOptions,
   type TrainingRows,
 } from './lib/training';
-export { KeywordFeatureTable, type KeywordStatic, type TableBuildOptions } from './lib/table';
+export { KeywordFeatureTable, SearchTermLookups, type KeywordStatic, type TableBuildOptions } from './lib/table';
 export { buildServingRows, type ServingCandidate, type ServingContext } from './lib/serving';

@@ -7,7 +7,7 @@ export type { OutputTransform } from './lib/model/objective';
 export { SUPPORTED_OBJECTIVES, applyTransform, outputTransform } from './lib/model/objective';
 export { ZERO_THRESHOLD, goesLeft, leafIndex, treeDepth } from './lib/predict/decision';
 export type { ContribOptions, EngineOptions, Engines, IterationRange, PredictOptions } from './lib/predict/predictor';
-export { FeatureGroup, Predictor } from './lib/predict/predictor';
+export { FeatureGroup, Predictor, StateStore } from './lib/predict/predictor';
 export type { LibraryLocation } from './lib/native/library';
 export { findLightGbmLibrary } from './lib/native/library';
 export type { NativeDatasetInput, NativePredictOptions, PredictTypeName } from './lib/native/native-lightgbm';

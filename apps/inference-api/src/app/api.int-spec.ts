@@ -13,7 +13,7 @@ import { BundleStore, openStore, type BundleManifest } from '@adrank/model-store
 import { describeIfAvailable, findChromium, freePort, launchChromium } from '@adrank/testing';
 import { loadConfig } from './config';
 import { startApi, type RunningApi } from './server';
-import { ServingModel } from './serving/serving-model';
+import { DEFAULT_KEYWORD_STATE_BYTES, ServingModel } from './serving/serving-model';
 import { PREDICT_REQUEST_FIELDS, RANK_REQUEST_FIELDS } from './validate';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -170,17 +170,20 @@ describe('inference-api over HTTP', () => {
     const manifest = JSON.parse(readFileSync(join(latest, 'manifest.json'), 'utf8')) as BundleManifest;
     const keywords = JSON.parse(readFileSync(join(latest, 'keywords.json'), 'utf8')) as string[];
     const off = await ServingModel.load(latest, manifest, { keywordStateBytes: 0 });
-    const small = await ServingModel.load(latest, manifest, { keywordStateBytes: 20_000 }); // a few dozen keywords
     const big = await ServingModel.load(latest, manifest);
+    // a cache of ~70 entries: more than most rankings' rows, fewer than the keywords, so rankings evict; the 100
+    // nearest keywords of the first query are more rows than it holds (evaluated without states)
+    const per = Math.ceil(DEFAULT_KEYWORD_STATE_BYTES / (big.keywordStates?.capacity ?? 1));
+    const small = await ServingModel.load(latest, manifest, { keywordStateBytes: 70 * per });
     expect(off.keywordStates).toBeNull();
     const cap = small.keywordStates?.capacity ?? 0;
-    expect(cap).toBeGreaterThan(0);
+    expect(cap).toBeGreaterThan(62);
     expect(cap).toBeLessThan(keywords.length / 2);
     const queries = [
       { givenWord: keywords[0] as string, hour: 3, dayOfWeek: 1, device: 'PC' as const },
       {
         givenWord: keywords[5] as string,
-        candidates: keywords.slice(0, 120),
+        candidates: keywords.slice(0, 60),
         hour: 21,
         dayOfWeek: 5,
         device: 'MOBILE' as const,
@@ -194,21 +197,47 @@ describe('inference-api over HTTP', () => {
       },
       {
         givenWord: keywords[7] as string,
-        candidates: keywords.slice(60, 180),
+        candidates: keywords.slice(60, 120),
         hour: 12,
         dayOfWeek: 0,
         device: 'MOBILE' as const,
       },
     ];
+    // search terms with pair history: their keywords come with their own pair values (another state variant)
+    const withHistory = [...big.table.pairKeywords()].sort((a, b) => b[1].length - a[1].length).slice(0, 2);
+    expect(withHistory.length).toBe(2);
+    for (const [term, kws] of withHistory) {
+      queries.push({
+        givenWord: term,
+        candidates: [...kws.slice(0, 20), ...keywords.slice(0, 30)],
+        hour: 8,
+        dayOfWeek: 2,
+        device: 'PC' as const,
+      });
+    }
     for (let pass = 0; pass < 2; pass++) {
       for (const q of queries) {
         const want = JSON.stringify(await off.rank(q));
         expect(JSON.stringify(await small.rank(q))).toBe(want);
         expect(JSON.stringify(await big.rank(q))).toBe(want);
+        // top_k: CTR and conversion are computed for the returned rows alone, with the same results
+        const full = JSON.parse(want) as unknown[];
+        for (const m of [off, small, big]) expect(await m.rank({ ...q, topK: 7 })).toEqual(full.slice(0, 7));
       }
     }
     expect(small.keywordStates?.size).toBe(cap);
     expect(big.keywordStates?.hits).toBeGreaterThan(0);
+    // rows of a keyword with and without pair history were both served from states (two variants of one keyword)
+    const [term, kws] = withHistory[0] as [string, string[]];
+    const kw = kws[0] as string;
+    const both = async () => {
+      await big.rank({ givenWord: term, candidates: [kw], hour: 1, dayOfWeek: 1, device: 'PC' });
+      await big.rank({ givenWord: 'never seen', candidates: [kw], hour: 1, dayOfWeek: 1, device: 'PC' });
+    };
+    await both();
+    const before = big.keywordStates?.misses ?? 0;
+    for (let i = 0; i < 3; i++) await both();
+    expect(big.keywordStates?.misses).toBe(before);
   });
 
   it("serves the playground page at / and /playground, and the active bundle's report at /report", async () => {

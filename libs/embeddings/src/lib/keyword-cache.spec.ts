@@ -91,6 +91,37 @@ describe('KeywordEmbeddingCache', () => {
     expect(cache.missingStats.hits).toBeGreaterThan(0);
   });
 
+  it('similarities: the trainer formula (float64, dimension order) straight from the matrix, unknown ones embedded', async () => {
+    const e = new Counting();
+    const cache = await KeywordEmbeddingCache.build(KEYWORDS.slice(0, 3), e);
+    const q = new LexicalEmbedder().embedSync(['나이키 운동화']);
+    // 7 keywords: one group of four and three left over; cached, unknown and repeated ones mixed
+    const words = [
+      '캠핑 의자',
+      KEYWORDS[0] as string,
+      KEYWORDS[2] as string,
+      '텐트',
+      KEYWORDS[1] as string,
+      '캠핑  의자',
+      KEYWORDS[0] as string,
+    ];
+    e.texts = 0;
+    const out = new Float64Array(words.length);
+    const known = await cache.similarities(q, words, out);
+    expect(e.texts).toBe(2);
+    const { vectors, known: k2 } = await cache.embedMissing(words);
+    expect(known).toEqual(k2);
+    const dim = cache.dim;
+    words.forEach((_, i) => {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += (q[d] as number) * (vectors[i * dim + d] as number);
+      expect(Object.is(out[i], s)).toBe(true);
+    });
+    expect(out[1]).toBeCloseTo(out[6] as number, 15);
+    await expect(cache.similarities(new Float32Array(3), words, out)).rejects.toThrow(/dim 256/);
+    await expect(cache.similarities(q, words, new Float64Array(2))).rejects.toThrow(/at least 7/);
+  });
+
   it('reuses rows of a cache made by the same embedder and embeds only new keywords', async () => {
     const e = new Counting();
     const old = await KeywordEmbeddingCache.build(KEYWORDS.slice(0, 4), e);

@@ -326,6 +326,82 @@ export class KeywordEmbeddingCache {
     return { vectors, known };
   }
 
+  /**
+   * Dot products of `query` (a unit vector: cosine similarities) with the embedding of each keyword, into `out`, and
+   * whether each keyword is in the cache. Each is summed in float64 in dimension order — the trainer's formula, so the
+   * same bits as its similarity feature — straight from the matrix (nothing copied), four keywords at a time.
+   * Keywords outside the cache come from the LRU or are embedded, as in {@link embedMissing}.
+   */
+  async similarities(query: Float32Array, keywords: readonly string[], out: Float64Array): Promise<boolean[]> {
+    const dim = this.dim;
+    if (!(query instanceof Float32Array) || query.length !== dim)
+      throw new EmbeddingsError('INVALID_INPUT', `the query must be a Float32Array of dim ${dim}`);
+    if (!(out instanceof Float64Array) || out.length < keywords.length)
+      throw new EmbeddingsError('INVALID_INPUT', `out must be a Float64Array of at least ${keywords.length} values`);
+    checkTexts(keywords);
+    const n = keywords.length;
+    const known: boolean[] = new Array<boolean>(n);
+    // per keyword: its offset in `m` (the matrix for cached keywords, else `extra` below)
+    const at = new Int32Array(n);
+    const inExtra = new Uint8Array(n);
+    let missing: string[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const k = keywords[i] as string;
+      const raw = this.byRaw.get(k);
+      const r = raw ?? this.byKey.get(normalizeText(k));
+      known[i] = r !== undefined;
+      if (r !== undefined) at[i] = r * dim;
+      else (missing ??= []).push(k);
+    }
+    let extra: Float32Array | null = null;
+    if (missing !== null) {
+      const { vectors } = await this.embedMissing(missing);
+      extra = vectors;
+      let j = 0;
+      for (let i = 0; i < n; i++) {
+        if (known[i] === true) continue;
+        at[i] = j++ * dim;
+        inExtra[i] = 1;
+      }
+    }
+    const matrix = this.index.matrix;
+    const src = (i: number): Float32Array => (inExtra[i] === 1 ? (extra as Float32Array) : matrix);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const a = src(i);
+      const b = src(i + 1);
+      const c = src(i + 2);
+      const e = src(i + 3);
+      const a0 = at[i] as number;
+      const b0 = at[i + 1] as number;
+      const c0 = at[i + 2] as number;
+      const e0 = at[i + 3] as number;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < dim; d++) {
+        const q = query[d] as number;
+        s0 += q * (a[a0 + d] as number);
+        s1 += q * (b[b0 + d] as number);
+        s2 += q * (c[c0 + d] as number);
+        s3 += q * (e[e0 + d] as number);
+      }
+      out[i] = s0;
+      out[i + 1] = s1;
+      out[i + 2] = s2;
+      out[i + 3] = s3;
+    }
+    for (; i < n; i++) {
+      const a = src(i);
+      const a0 = at[i] as number;
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += (query[d] as number) * (a[a0 + d] as number);
+      out[i] = s;
+    }
+    return known;
+  }
+
   /** Hits and misses of the LRU that holds keywords outside the cache. */
   get missingStats(): CacheStats {
     return { hits: this.extra.hits, misses: this.extra.misses, size: this.extra.size, capacity: this.extra.capacity };

@@ -97,6 +97,59 @@ describe('FeatureSchema v1', () => {
     expect(SCHEMA_V1.indexOf('kw_ctr')).toBe(10);
     expect(() => SCHEMA_V1.indexOf('nope')).toThrow(/no feature "nope"/);
   });
+
+  it('serving rows honour the scopes: keyword values per keyword, pair values per pair (per keyword without history)', () => {
+    const scopes = ['context', 'keyword', 'pair', 'embedding'] as const;
+    expect(scopes.flatMap((s) => SCHEMA_V1.indicesOf(s)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: SCHEMA_V1.width }, (_, i) => i),
+    );
+    expect(SCHEMA_V1.indicesOf('embedding')).toEqual([SCHEMA_V1.indexOf('similarity')]);
+    let withoutHistory = 0;
+    fc.assert(
+      fc.property(
+        recordsArb,
+        fc.constantFrom(...TERMS, 'a term with no history'),
+        fc.constantFrom(...TERMS, 'another term with no history'),
+        (records, t1, t2) => {
+          const table = KeywordFeatureTable.build(records, {
+            endDate: DAYS[DAYS.length - 1] as string,
+            windowDays: 3,
+            priors: options.priors as NonNullable<TrainingOptions['priors']>,
+            relations: [...relations].map(([k, figures]) => {
+              const [searchTerm, keyword] = k.split('|') as [string, string];
+              return { searchTerm, keyword, figures };
+            }),
+          });
+          const candidates = [...KEYWORDS, 'a keyword not in the table'].map((keyword) => ({
+            keyword,
+            similarity: 0.5,
+          }));
+          const w = ROW_V1_WIDTH;
+          const a = buildServingRows({ searchTerm: t1 }, candidates, table, { hour: 3, dayOfWeek: 1, device: 'PC' });
+          const b = buildServingRows({ searchTerm: t2 }, candidates, table, {
+            hour: 20,
+            dayOfWeek: 5,
+            device: 'MOBILE',
+          });
+          const values = (rows: Float64Array, r: number, scope: (typeof scopes)[number]) =>
+            SCHEMA_V1.indicesOf(scope).map((f) => String(rows[r * w + f]));
+          candidates.forEach(({ keyword }, r) => {
+            expect(values(a, r, 'keyword')).toEqual(values(b, r, 'keyword'));
+            const bare = (t: string) =>
+              table.pair(t, keyword) === undefined && table.relation(t, keyword) === undefined;
+            if (bare(t1) && bare(t2)) {
+              expect(values(a, r, 'pair')).toEqual(values(b, r, 'pair'));
+              withoutHistory++;
+            }
+          });
+          expect(values(a, 0, 'context')).toEqual(['3', '1', '0']);
+          expect(values(b, 0, 'context')).toEqual(['20', '5', '1']);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(withoutHistory).toBeGreaterThan(50);
+  });
 });
 
 describe('training rows', () => {

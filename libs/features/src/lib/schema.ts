@@ -9,14 +9,17 @@ export interface FeatureSpec {
   missing: 'nan';
   /**
    * What a serving row's value depends on: the request alone (`context`: hour, day, device), the keyword alone
-   * (`keyword`: its settings and history — equal in every request for the same bundle), or the search term and the
-   * keyword together (`pair`). Not part of the schema hash (it describes the builder, not the model's input).
+   * (`keyword`: its settings and history — equal in every request for the same bundle), the pair's history in the
+   * bundle's tables (`pair`: equal in every request with the same search term and keyword; for a pair without history
+   * a function of the keyword alone), or the embeddings of the search term and the keyword (`embedding`: the
+   * similarity, computed in every request). Not part of the schema hash (it describes the builder, not the model's
+   * input).
    */
   scope: FeatureScope;
   description: string;
 }
 
-export type FeatureScope = 'context' | 'keyword' | 'pair';
+export type FeatureScope = 'context' | 'keyword' | 'pair' | 'embedding';
 
 /**
  * The ordered features a model sees, with a version and a content hash (SHA-256 of the canonical JSON of version,
@@ -79,7 +82,7 @@ const f = (name: string, type: FeatureType, scope: FeatureScope, description: st
 
 /** Schema v1 — every feature is documented in the lib README. */
 export const SCHEMA_V1 = new FeatureSchema('v1', [
-  f('similarity', 'numeric', 'pair', 'cosine similarity of the search term and keyword embeddings'),
+  f('similarity', 'numeric', 'embedding', 'cosine similarity of the search term and keyword embeddings'),
   f('hour', 'numeric', 'context', 'hour of day in KST, 0–23'),
   f('day_of_week', 'categorical', 'context', 'day of week in KST, 0 = Monday … 6 = Sunday'),
   f('device', 'categorical', 'context', '0 = PC, 1 = mobile'),

@@ -40,8 +40,9 @@ export function buildServingRows(
   if (!(Number.isInteger(dow) && dow >= 0 && dow <= 6)) throw new Error('give dayOfWeek (0–6) or date');
   if (out.length < candidates.length * ROW_V1_WIDTH)
     throw new Error(`out holds ${out.length} values, ${candidates.length * ROW_V1_WIDTH} needed`);
+  const lookups = table.forSearchTerm(query.searchTerm);
   candidates.forEach((c, i) => {
-    const s = table.keywordStatic(c.keyword);
+    const s = lookups.keywordStatic(c.keyword);
     writeRowV1(out, i * ROW_V1_WIDTH, {
       similarity: c.similarity,
       hour: context.hour,
@@ -51,9 +52,9 @@ export function buildServingRows(
       qualityIndex: c.qualityIndex !== undefined ? c.qualityIndex : (s?.qualityIndex ?? null),
       isBrand: c.isBrand !== undefined ? c.isBrand : (s?.isBrand ?? null),
       isSeason: c.isSeason !== undefined ? c.isSeason : (s?.isSeason ?? null),
-      keyword: table.keyword(c.keyword),
-      pair: table.pair(query.searchTerm, c.keyword),
-      relation: table.relation(query.searchTerm, c.keyword),
+      keyword: lookups.keyword(c.keyword),
+      pair: lookups.pair(c.keyword),
+      relation: lookups.relation(c.keyword),
       priors: table.priors,
     });
   });

@@ -192,18 +192,35 @@ export class KeywordFeatureTable {
     return i === undefined ? undefined : agg(this.kw, i * KW_COLS);
   }
 
+  /**
+   * The lookups of one search term: `keyword(k)`, `keywordStatic(k)`, `pair(k)` and `relation(k)` as above, with the
+   * search term's pair and relation maps found once, and the keyword's row found once per keyword (the accessor
+   * remembers the last keyword it was asked about) — what a ranking does for each of its candidates.
+   */
+  forSearchTerm(searchTerm: string): SearchTermLookups {
+    return new SearchTermLookups(
+      this.kwIndex,
+      this.kw,
+      this.pairIndex.get(searchTerm),
+      this.pairData,
+      this.relIndex.get(searchTerm),
+      this.rel,
+    );
+  }
+
+  /** The search terms with pair history in the window, and for each the keywords it has history with. */
+  pairKeywords(): Map<string, string[]> {
+    return new Map([...this.pairIndex].map(([term, m]) => [term, [...m.keys()]]));
+  }
+
+  /** True when the table has a row for this keyword (its settings and history are known). */
+  hasKeyword(keyword: string): boolean {
+    return this.kwIndex.has(keyword);
+  }
+
   keywordStatic(keyword: string): KeywordStatic | undefined {
     const i = this.kwIndex.get(keyword);
-    if (i === undefined) return undefined;
-    const b = i * KW_COLS + 5;
-    const v = (x: number) => (Number.isNaN(x) ? null : x);
-    const f = (x: number) => (Number.isNaN(x) ? null : x === 1);
-    return {
-      bidAmt: v(this.kw[b] as number),
-      qualityIndex: v(this.kw[b + 1] as number),
-      isBrand: f(this.kw[b + 2] as number),
-      isSeason: f(this.kw[b + 3] as number),
-    };
+    return i === undefined ? undefined : kwStatic(this.kw, i);
   }
 
   pair(searchTerm: string, keyword: string): HistoryAgg | undefined {
@@ -213,15 +230,7 @@ export class KeywordFeatureTable {
 
   relation(searchTerm: string, keyword: string): RelationFigures | undefined {
     const i = this.relIndex.get(searchTerm)?.get(keyword);
-    if (i === undefined) return undefined;
-    const b = i * REL_COLS;
-    const c = this.rel[b + 1] as number;
-    const v = (x: number) => (Number.isNaN(x) ? null : x);
-    return {
-      monthlySearchVolume: v(this.rel[b] as number),
-      competition: Number.isNaN(c) ? null : (COMPETITION[c] ?? null),
-      adDepth: v(this.rel[b + 2] as number),
-    };
+    return i === undefined ? undefined : relFigures(this.rel, i);
   }
 
   /** Writes the table atomically (temporary file, fsync, rename). */
@@ -301,6 +310,10 @@ function agg(data: Float64Array, at: number): HistoryAgg {
 }
 
 const num = (v: number | null): number => (v === null ? NaN : v);
+// Module-level, not closures in the lookups: the bundle's keepNames wraps every closure it creates in a defineProperty
+// call, which cost ~7 % of the API's CPU when keywordStatic made two per candidate.
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const flagOrNull = (x: number): boolean | null => (Number.isNaN(x) ? null : x === 1);
 const flag = (v: boolean | null): number => (v === null ? NaN : v ? 1 : 0);
 
 /** (search term, keyword) pairs → search term → keyword → position in the list. */
@@ -312,4 +325,68 @@ function nested(pairs: readonly (readonly [string, string])[]): Map<string, Map<
     m.set(k, i); // as the flat map did: a repeated pair keeps its last position
   });
   return out;
+}
+
+/** {@link KeywordFeatureTable.forSearchTerm}: one search term's lookups, each keyword's row found once. */
+export class SearchTermLookups {
+  private lastKeyword: string | undefined = undefined;
+  private lastRow: number | undefined = undefined;
+
+  /** Made by {@link KeywordFeatureTable.forSearchTerm}, over the table's own arrays. */
+  constructor(
+    private readonly kwIndex: Map<string, number>,
+    private readonly kw: Float64Array,
+    private readonly pairs: Map<string, number> | undefined,
+    private readonly pairData: Float64Array,
+    private readonly relations: Map<string, number> | undefined,
+    private readonly rel: Float64Array,
+  ) {}
+
+  private row(keyword: string): number | undefined {
+    if (keyword !== this.lastKeyword) {
+      this.lastKeyword = keyword;
+      this.lastRow = this.kwIndex.get(keyword);
+    }
+    return this.lastRow;
+  }
+
+  keyword(keyword: string): HistoryAgg | undefined {
+    const i = this.row(keyword);
+    return i === undefined ? undefined : agg(this.kw, i * KW_COLS);
+  }
+
+  keywordStatic(keyword: string): KeywordStatic | undefined {
+    const i = this.row(keyword);
+    return i === undefined ? undefined : kwStatic(this.kw, i);
+  }
+
+  pair(keyword: string): HistoryAgg | undefined {
+    const i = this.pairs?.get(keyword);
+    return i === undefined ? undefined : agg(this.pairData, i * PAIR_COLS);
+  }
+
+  relation(keyword: string): RelationFigures | undefined {
+    const i = this.relations?.get(keyword);
+    return i === undefined ? undefined : relFigures(this.rel, i);
+  }
+}
+
+function kwStatic(kw: Float64Array, i: number): KeywordStatic {
+  const b = i * KW_COLS + 5;
+  return {
+    bidAmt: orNull(kw[b] as number),
+    qualityIndex: orNull(kw[b + 1] as number),
+    isBrand: flagOrNull(kw[b + 2] as number),
+    isSeason: flagOrNull(kw[b + 3] as number),
+  };
+}
+
+function relFigures(rel: Float64Array, i: number): RelationFigures {
+  const b = i * REL_COLS;
+  const c = rel[b + 1] as number;
+  return {
+    monthlySearchVolume: orNull(rel[b] as number),
+    competition: Number.isNaN(c) ? null : (COMPETITION[c] ?? null),
+    adDepth: orNull(rel[b + 2] as number),
+  };
 }

@@ -1,6 +1,6 @@
 import { Predictor } from '@adrank/lightgbm';
 import { loadGoldenCases } from '@adrank/lightgbm/testing';
-import { KeywordStateCache } from './keyword-states';
+import { KeywordStateCache, VARIANTS_PER_KEYWORD } from './keyword-states';
 
 const c = loadGoldenCases().find((x) => x.name === 'regression_nan');
 if (c === undefined) throw new Error('golden case regression_nan missing');
@@ -11,6 +11,7 @@ const group = () => {
   if (g === null) throw new Error('no group');
   return g;
 };
+/** n rows whose group values are v + r and v - r. */
 const rowsFor = (n: number, v: number) => {
   const rows = c.rows.slice(0, n * nf);
   for (let r = 0; r < n; r++) {
@@ -21,59 +22,109 @@ const rowsFor = (n: number, v: number) => {
 };
 
 describe('KeywordStateCache', () => {
-  it('computes a state per new keyword, reuses it while the values match, recomputes when they change', () => {
+  it('computes an entry per new keyword, reuses it while the values match, adds one when they change', () => {
     const g = group();
-    const cache = new KeywordStateCache({ a: g, b: g }, 1 << 20);
+    const cache = new KeywordStateCache({ a: g, b: g }, 64);
     const rows = rowsFor(3, 10);
-    const s1 = cache.statesFor(['x', 'y', 'z'], rows, nf);
+    const s1 = cache.slotsFor(['x', 'y', 'z'], rows, nf) as Int32Array;
     expect([cache.hits, cache.misses, cache.size]).toEqual([0, 3, 3]);
-    for (let r = 0; r < 3; r++) expect(s1.a[r]).toEqual(g.state(rows, r * nf));
-    const s2 = cache.statesFor(['x', 'y', 'z'], rows, nf);
+    for (let r = 0; r < 3; r++) {
+      expect(cache.store('a').get(s1[r] as number)).toEqual(g.state(rows, r * nf));
+      expect(cache.store('b').get(s1[r] as number)).toEqual(g.state(rows, r * nf));
+    }
+    const s2 = cache.slotsFor(['x', 'y', 'z'], rows, nf) as Int32Array;
     expect([cache.hits, cache.misses]).toEqual([3, 3]);
-    expect(s2.b[1]).toBe(s1.b[1]); // the same object: nothing recomputed
-    // keyword "y" now comes with other values for the group: never the stale state
+    expect(Array.from(s2)).toEqual(Array.from(s1)); // nothing recomputed
+    // keyword "y" now comes with other values for the group: never the entry of the old ones
     const changed = rowsFor(3, 50);
-    const s3 = cache.statesFor(['q', 'y'], changed.subarray(0, 2 * nf), nf);
+    const s3 = cache.slotsFor(['q', 'y'], changed.subarray(0, 2 * nf), nf) as Int32Array;
     expect([cache.hits, cache.misses]).toEqual([3, 5]);
-    expect(s3.a[1]).toEqual(g.state(changed, nf));
-    expect(s3.a[1]).not.toBe(s1.a[1]); // recomputed, not the entry for the old values
+    expect(cache.store('a').get(s3[1] as number)).toEqual(g.state(changed, nf));
+    expect(s3[1]).not.toBe(s1[1]);
     // NaN matches NaN
     const nan = rowsFor(1, NaN);
-    cache.statesFor(['n'], nan, nf);
-    cache.statesFor(['n'], nan, nf);
+    cache.slotsFor(['n'], nan, nf);
+    cache.slotsFor(['n'], nan, nf);
     expect(cache.hits).toBe(4);
+    // predictions from the slots are the model's
+    const mixed = rowsFor(3, 10);
+    const slots = cache.slotsFor(['x', 'y', 'z'], mixed, nf) as Int32Array;
+    expect(Array.from(cache.store('a').predict(mixed, 3, slots))).toEqual(Array.from(p.predict(mixed, 3)));
   });
 
-  it('holds at most what its byte budget allows, evicting the least recently used', () => {
+  it('keeps value variants per keyword, most recent first, at most VARIANTS_PER_KEYWORD', () => {
     const g = group();
-    const perEntry = 8 * 2 + 200 + 4 * g.stateLength + 80;
-    const cache = new KeywordStateCache({ a: g }, 2 * perEntry);
-    expect(cache.capacity).toBe(2);
+    const cache = new KeywordStateCache({ a: g }, 64);
+    const variant = (v: number) => rowsFor(1, v);
+    cache.slotsFor(['k'], variant(1), nf); // the keyword's usual values
+    cache.slotsFor(['k'], variant(2), nf); // a search term with history: another variant
+    expect([cache.hits, cache.misses, cache.size]).toEqual([0, 2, 2]);
+    for (let i = 0; i < 3; i++) {
+      const one = cache.slotsFor(['k'], variant(1), nf) as Int32Array;
+      expect(cache.store('a').get(one[0] as number)).toEqual(g.state(variant(1)));
+      const two = cache.slotsFor(['k'], variant(2), nf) as Int32Array;
+      expect(cache.store('a').get(two[0] as number)).toEqual(g.state(variant(2)));
+    }
+    expect([cache.hits, cache.misses]).toEqual([6, 2]);
+    // more variants than a keyword keeps: the least recently used one goes
+    for (let v = 3; v < 3 + VARIANTS_PER_KEYWORD; v++) cache.slotsFor(['k'], variant(v), nf);
+    expect(cache.size).toBe(VARIANTS_PER_KEYWORD);
+    const misses = cache.misses;
+    cache.slotsFor(['k'], variant(2 + VARIANTS_PER_KEYWORD), nf);
+    expect(cache.misses).toBe(misses);
+    cache.slotsFor(['k'], variant(1), nf);
+    expect(cache.misses).toBe(misses + 1);
+    // one call may use more variants of a keyword than that: each row gets its own, right entry
+    const many = VARIANTS_PER_KEYWORD + 3;
+    const rows = rowsFor(many, 100);
+    const slots = cache.slotsFor(new Array<string>(many).fill('k'), rows, nf) as Int32Array;
+    expect(new Set(slots).size).toBe(many);
+    expect(Array.from(cache.store('a').predict(rows, many, slots))).toEqual(Array.from(p.predict(rows, many)));
+  });
+
+  it('holds at most its capacity, evicting the least recently used, never an entry the running call uses', () => {
+    const g = group();
+    const cache = new KeywordStateCache({ a: g }, 2);
     const rows = rowsFor(1, 1);
-    cache.statesFor(['x'], rows, nf);
-    cache.statesFor(['y'], rows, nf);
-    cache.statesFor(['x'], rows, nf); // x is now the most recent
-    cache.statesFor(['z'], rows, nf); // evicts y
+    cache.slotsFor(['x'], rows, nf);
+    cache.slotsFor(['y'], rows, nf);
+    cache.slotsFor(['x'], rows, nf); // x is now the most recent
+    cache.slotsFor(['z'], rows, nf); // evicts y
     expect(cache.size).toBe(2);
     const misses = cache.misses;
-    cache.statesFor(['x'], rows, nf);
+    cache.slotsFor(['x'], rows, nf);
     expect(cache.misses).toBe(misses);
-    cache.statesFor(['y'], rows, nf);
+    cache.slotsFor(['y'], rows, nf);
     expect(cache.misses).toBe(misses + 1);
+    // a call of two new keywords in a full cache: the second must not take the first's entry
+    const two = rowsFor(2, 30);
+    const slots = cache.slotsFor(['p', 'q'], two, nf) as Int32Array;
+    expect(slots[0]).not.toBe(slots[1]);
+    expect(Array.from(cache.store('a').predict(two, 2, slots))).toEqual(Array.from(p.predict(two, 2)));
+    // more rows than entries: no slots (the caller evaluates every split)
+    expect(cache.slotsFor(['a', 'b', 'c'], rowsFor(3, 1), nf)).toBeNull();
   });
 
-  it('with no budget still returns correct states and keeps none', () => {
+  it('a large cache under many keywords keeps the most used ones (approximate LRU)', () => {
+    const cache = new KeywordStateCache({ a: group() }, 100);
+    const rows = rowsFor(1, 1);
+    for (let i = 0; i < 1000; i++) {
+      cache.slotsFor(['hot'], rows, nf);
+      cache.slotsFor([`cold ${i}`], rows, nf);
+    }
+    expect(cache.size).toBe(100);
+    expect(cache.misses).toBe(1001); // "hot" computed once, never evicted
+  });
+
+  it('sizes itself from a byte budget and refuses models whose groups cover different features', () => {
     const g = group();
-    const cache = new KeywordStateCache({ a: g }, 0);
-    expect(cache.capacity).toBe(0);
-    const rows = rowsFor(2, 3);
-    expect(cache.statesFor(['x', 'y'], rows, nf).a[1]).toEqual(g.state(rows, nf));
-    expect(cache.size).toBe(0);
-  });
-
-  it('refuses models whose groups cover different features', () => {
+    const per = KeywordStateCache.bytesPerEntry({ a: g, b: g });
+    expect(per).toBe(120 + 2 * 4 * g.stateLength + 8 * 2);
+    expect(KeywordStateCache.capacityFor({ a: g, b: g }, 10 * per + 1)).toBe(10);
+    expect(KeywordStateCache.capacityFor({ a: g }, 0)).toBe(0);
+    expect(() => new KeywordStateCache({ a: g }, 0)).toThrow('capacity must be ≥ 1');
     const other = p.featureGroup([0]);
     if (other === null) throw new Error('no group');
-    expect(() => new KeywordStateCache({ a: group(), b: other }, 1 << 20)).toThrow('share one feature group');
+    expect(() => new KeywordStateCache({ a: g, b: other }, 8)).toThrow('share one feature group');
   });
 });

@@ -1,96 +1,188 @@
-import type { FeatureGroup } from '@adrank/lightgbm';
+import type { FeatureGroup, StateStore } from '@adrank/lightgbm';
 
-/** One keyword's precomputed split state per model, with the feature values it was computed from. */
-interface Entry<K extends string> {
-  values: Float64Array;
-  states: Record<K, Int32Array>;
+/** A keyword's entries (slot numbers, most recently used first) and when it last moved to the young end of the LRU. */
+interface Slot {
+  ids: number[];
+  touched: number;
 }
 
 /**
- * Per-keyword split states of the keyword-scope features (the keyword's settings and history: half of the seed
- * models' splits), so a ranking evaluates only the splits on the request's and the pair's features. An LRU bounded in
- * bytes. Every entry keeps the feature values its states came from, and a row whose values differ (a keyword whose
- * history changed can only come with a new bundle, but the check costs a dozen comparisons) is recomputed: a state is
- * never applied to a row it does not describe.
+ * Value variants kept per keyword. The serving model's group holds the keyword's and the pair's features: a keyword
+ * comes with the values of a pair without history for most search terms (one variant), and with its own values for
+ * the few search terms it has history with. A soft cap: one ranking may use more variants of a keyword at once.
+ */
+export const VARIANTS_PER_KEYWORD = 4;
+
+/**
+ * Per-keyword split states of a feature group (the serving model's: the keyword's settings and history and the pair's
+ * history — most of the seed models' splits), so a ranking evaluates only the splits on the request's values and the
+ * similarity. The states live in the predictors' own memory ({@link StateStore}, one slot per entry, shared by the
+ * models); the feature values each entry came from sit beside it in one array and are compared on every use, so a row
+ * only ever starts from a state of its own values: a keyword keeps up to {@link VARIANTS_PER_KEYWORD} variants, and a
+ * row matching none gets a new entry. An LRU over keywords, bounded in bytes; the entries one call uses are never
+ * evicted during that call.
  */
 export class KeywordStateCache<K extends string> {
-  private readonly entries = new Map<string, Entry<K>>();
-  private readonly maxEntries: number;
+  private readonly slots = new Map<string, Slot>();
   private readonly names: K[];
+  private readonly storeList: StateStore[];
+  private readonly stores: Record<K, StateStore>;
   private readonly features: readonly number[];
+  /** The values of entry i at [i·nf, (i + 1)·nf). */
+  private readonly values: Float64Array;
+  /** Entry numbers not in use. */
+  private readonly free: number[];
+  /** The call that last used each entry: the entries of the running call are not evicted. */
+  private readonly usedIn: Int32Array;
+  readonly capacity: number;
+  private calls = 0;
+  /** Lookups so far: a keyword moves to the young end only when it has not moved in the last half-capacity. */
+  private clock = 0;
   hits = 0;
   misses = 0;
 
-  constructor(
-    private readonly groups: Record<K, FeatureGroup>,
-    maxBytes: number,
-  ) {
-    this.names = Object.keys(groups) as K[];
-    const first = groups[this.names[0] as K];
-    this.features = first.features;
-    let bytes = 8 * this.features.length + 200; // values + map entry and object overhead
-    for (const k of this.names) {
-      if (groups[k].features.join() !== this.features.join())
+  /** Bytes per entry: the states of every group, the values, and the bookkeeping. */
+  static bytesPerEntry(groups: Record<string, FeatureGroup>): number {
+    let bytes = 120; // map entry, slot list, free list, usage
+    let features: readonly number[] | undefined;
+    for (const g of Object.values(groups)) {
+      if (features !== undefined && g.features.join() !== features.join())
         throw new Error('every model of a keyword state cache must share one feature group');
-      bytes += 4 * groups[k].stateLength + 80;
+      features = g.features;
+      bytes += 4 * g.stateLength;
     }
-    this.maxEntries = Math.floor(maxBytes / bytes);
+    return bytes + 8 * (features?.length ?? 0);
   }
 
-  /** Keywords the cache can hold (0 = disabled). */
-  get capacity(): number {
-    return this.maxEntries;
+  /** Entries `maxBytes` holds for these groups (0: too small to keep any). */
+  static capacityFor(groups: Record<string, FeatureGroup>, maxBytes: number): number {
+    return Math.max(0, Math.floor(maxBytes / KeywordStateCache.bytesPerEntry(groups)));
   }
 
-  /** The feature group of one model. */
-  group(model: K): FeatureGroup {
-    return this.groups[model];
+  /** Takes the stores' memory now: `capacity` entries (≥ 1) in every model. */
+  constructor(groups: Record<K, FeatureGroup>, capacity: number) {
+    KeywordStateCache.bytesPerEntry(groups); // one shared feature group
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`capacity must be ≥ 1, got ${capacity}`);
+    this.capacity = capacity;
+    this.names = Object.keys(groups) as K[];
+    this.features = groups[this.names[0] as K].features;
+    this.stores = {} as Record<K, StateStore>;
+    for (const k of this.names) this.stores[k] = groups[k].createStore(capacity);
+    this.storeList = this.names.map((k) => this.stores[k]);
+    this.values = new Float64Array(capacity * this.features.length);
+    this.free = Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
+    this.usedIn = new Int32Array(capacity);
   }
 
+  /** The state store of one model. */
+  store(model: K): StateStore {
+    return this.stores[model];
+  }
+
+  /** Entries held. */
   get size(): number {
-    return this.entries.size;
+    return this.capacity - this.free.length;
   }
 
   /**
-   * The states of every row (`rows`, row-major, `width` values each) for `keywords[r]`, per model; computed and kept
-   * for rows not cached or cached with other values.
+   * The entry of every row (`rows`, row-major, `width` values each) for `keywords[r]`: the slot of its state in each
+   * model's store. Entries are computed for rows whose values no entry of their keyword has. Null when the call has
+   * more rows than the cache has entries (the caller evaluates every split instead).
    */
-  statesFor(keywords: readonly string[], rows: Float64Array, width: number): Record<K, Int32Array[]> {
-    const out = {} as Record<K, Int32Array[]>;
-    for (const k of this.names) out[k] = new Array<Int32Array>(keywords.length);
-    const feats = this.features;
-    for (let r = 0; r < keywords.length; r++) {
+  slotsFor(keywords: readonly string[], rows: Float64Array, width: number): Int32Array | null {
+    const n = keywords.length;
+    if (n > this.capacity) return null;
+    const call = ++this.calls;
+    const out = new Int32Array(n);
+    const { values, features: feats, usedIn } = this;
+    const nf = feats.length;
+    const young = this.capacity >>> 1;
+    for (let r = 0; r < n; r++) {
       const key = keywords[r] as string;
       const base = r * width;
-      let e = this.entries.get(key);
-      if (e !== undefined && matches(e.values, rows, base, feats)) {
-        this.hits++;
-        // most recently used last
-        this.entries.delete(key);
-        this.entries.set(key, e);
-      } else {
-        this.misses++;
-        const values = new Float64Array(feats.length);
-        for (let i = 0; i < feats.length; i++) values[i] = rows[base + (feats[i] as number)] as number;
-        const states = {} as Record<K, Int32Array>;
-        for (const k of this.names) states[k] = this.groups[k].state(rows, base);
-        e = { values, states };
-        if (this.maxEntries > 0) {
-          this.entries.delete(key);
-          if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-          this.entries.set(key, e);
+      const now = ++this.clock;
+      let slot = this.slots.get(key);
+      let id = -1;
+      if (slot !== undefined) {
+        const ids = slot.ids;
+        for (let i = 0; i < ids.length; i++) {
+          const x = ids[i] as number;
+          if (matches(values, x * nf, rows, base, feats)) {
+            id = x;
+            if (i > 0) {
+              ids.splice(i, 1);
+              ids.unshift(x);
+            }
+            break;
+          }
+        }
+        if (now - slot.touched > young) {
+          // most recently used last (Map order); a keyword used lately stays where it is, which saves the move
+          this.slots.delete(key);
+          this.slots.set(key, slot);
+          slot.touched = now;
         }
       }
-      for (const k of this.names) (out[k] as Int32Array[])[r] = e.states[k];
+      if (id >= 0) {
+        this.hits++;
+      } else {
+        this.misses++;
+        id = this.take(call);
+        for (let i = 0; i < nf; i++) values[id * nf + i] = rows[base + (feats[i] as number)] as number;
+        for (const s of this.storeList) s.put(id, rows, base);
+        // the keyword may have lost its slot to the eviction above
+        slot = this.slots.get(key);
+        if (slot === undefined) {
+          slot = { ids: [], touched: now };
+          this.slots.set(key, slot);
+        }
+        slot.ids.unshift(id);
+        if (slot.ids.length > VARIANTS_PER_KEYWORD) {
+          // the least recently used variant not in this call
+          for (let i = slot.ids.length - 1; i > 0; i--) {
+            const x = slot.ids[i] as number;
+            if (usedIn[x] !== call) {
+              slot.ids.splice(i, 1);
+              this.free.push(x);
+              break;
+            }
+          }
+        }
+      }
+      usedIn[id] = call;
+      out[r] = id;
     }
     return out;
+  }
+
+  /** A free entry; when none is, the least recently used entry not used by `call` (there is one: rows ≤ capacity). */
+  private take(call: number): number {
+    const id = this.free.pop();
+    if (id !== undefined) return id;
+    for (const [key, slot] of this.slots) {
+      const ids = slot.ids;
+      for (let i = ids.length - 1; i >= 0; i--) {
+        const x = ids[i] as number;
+        if (this.usedIn[x] === call) continue;
+        ids.splice(i, 1);
+        if (ids.length === 0) this.slots.delete(key);
+        return x;
+      }
+    }
+    throw new Error('keyword state cache: every entry is in use by this call');
   }
 }
 
 /** Same values, NaN equal to NaN (and 0 to -0: the split decisions cannot tell them apart). */
-function matches(values: Float64Array, rows: Float64Array, base: number, feats: readonly number[]): boolean {
+function matches(
+  values: Float64Array,
+  at: number,
+  rows: Float64Array,
+  base: number,
+  feats: readonly number[],
+): boolean {
   for (let i = 0; i < feats.length; i++) {
-    const a = values[i] as number;
+    const a = values[at + i] as number;
     const b = rows[base + (feats[i] as number)] as number;
     if (a !== b && (a === a || b === b)) return false;
   }

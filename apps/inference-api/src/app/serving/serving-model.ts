@@ -56,7 +56,7 @@ export class ServingLoadError extends Error {
  * Immutable once loaded: a reload builds a new one and the registry swaps the reference.
  */
 export class ServingModel {
-  /** Split states of the keyword-scope features per keyword (null: disabled, or a model without that layout). */
+  /** Split states of the keyword and pair features per keyword (null: disabled, or a model without that layout). */
   readonly keywordStates: KeywordStateCache<ModelName> | null;
 
   private constructor(
@@ -73,7 +73,9 @@ export class ServingModel {
     readonly reportHtml: string | null,
     keywordStateBytes: number,
   ) {
-    const features = schema.indicesOf('keyword');
+    // the keyword's and the pair's features: per keyword, the same values in every request but for the search terms
+    // it has history with; what is left per row is the similarity (and the request's context, once per ranking)
+    const features = [...schema.indicesOf('keyword'), ...schema.indicesOf('pair')].sort((a, b) => a - b);
     const groups = {} as Record<ModelName, FeatureGroup>;
     let all = keywordStateBytes > 0 && features.length > 0;
     for (const m of Object.keys(MODEL_FILES) as ModelName[]) {
@@ -81,8 +83,8 @@ export class ServingModel {
       if (g === null) all = false;
       else groups[m] = g;
     }
-    const cache = all ? new KeywordStateCache(groups, keywordStateBytes) : null;
-    this.keywordStates = cache !== null && cache.capacity > 0 ? cache : null;
+    const capacity = all ? KeywordStateCache.capacityFor(groups, keywordStateBytes) : 0;
+    this.keywordStates = capacity > 0 ? new KeywordStateCache(groups, capacity) : null;
   }
 
   /**
@@ -163,73 +165,89 @@ export class ServingModel {
    * table) → ranker score, CTR, conversion probability; sorted by score, ties by keyword.
    */
   async rank(q: RankQuery, retrieveK = 100): Promise<RankedKeyword[]> {
-    const dim = this.keywords.dim;
     const qv = await this.queries.embed([q.givenWord]);
-    let list: { keyword: string; similarity: number; known: boolean }[];
+    let keywords: readonly string[];
+    let similarity: Float64Array;
+    let known: boolean[];
     if (q.candidates === undefined) {
-      list = this.keywords.nearest(qv, retrieveK).map((n) => ({
-        keyword: n.keyword,
-        similarity: n.score,
-        known: this.table.keywordStatic(n.keyword) !== undefined,
-      }));
+      const near = this.keywords.nearest(qv, retrieveK);
+      keywords = near.map((n) => n.keyword);
+      similarity = Float64Array.from(near, (n) => n.score);
+      known = keywords.map((k) => this.table.hasKeyword(k));
     } else {
-      const { vectors, known } = await this.keywords.embedMissing(q.candidates);
-      list = q.candidates.map((keyword, i) => {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += (qv[d] as number) * (vectors[i * dim + d] as number);
-        return {
-          keyword,
-          similarity: s,
-          known: (known[i] as boolean) && this.table.keywordStatic(keyword) !== undefined,
-        };
-      });
+      keywords = q.candidates;
+      similarity = new Float64Array(keywords.length);
+      known = await this.keywords.similarities(qv, keywords, similarity);
+      for (let i = 0; i < known.length; i++)
+        if (known[i] === true) known[i] = this.table.hasKeyword(keywords[i] as string);
     }
-    const n = list.length;
+    const n = keywords.length;
     if (n === 0) return [];
     const rows = buildServingRows(
       { searchTerm: q.givenWord },
-      list.map((c) => ({ keyword: c.keyword, similarity: c.similarity })),
+      keywords.map((keyword, i) => ({ keyword, similarity: similarity[i] as number })),
       this.table,
       { hour: q.hour, dayOfWeek: q.dayOfWeek, device: q.device },
     );
-    let score: Float64Array;
+    // the ranker scores every candidate; CTR and conversion only the rows returned (all of them without top_k)
+    const cache = this.keywordStates;
+    const slots = cache !== null ? cache.slotsFor(keywords, rows, this.schema.width) : null;
+    const score =
+      cache !== null && slots !== null
+        ? cache.store('ranker').predict(rows, n, slots, { raw: true })
+        : this.predictors.ranker.predict(rows, n, { raw: true });
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(
+      (a, b) => (score[b] as number) - (score[a] as number) || compare(keywords[a] as string, keywords[b] as string),
+    );
+    const top = q.topK === undefined || q.topK >= n ? order : order.slice(0, q.topK);
+    const k = top.length;
+    // the returned rows in their order: the whole matrix when every row is returned (rows of `top[j]` at j otherwise)
+    const w = this.schema.width;
+    let sel = rows;
+    if (k < n) {
+      sel = new Float64Array(k * w);
+      for (let j = 0; j < k; j++) {
+        const i = top[j] as number;
+        sel.set(rows.subarray(i * w, (i + 1) * w), j * w);
+      }
+    }
+    const at = (j: number): number => (k < n ? j : (top[j] as number));
     let ctr: Float64Array;
     let conv: Float64Array;
-    const cache = this.keywordStates;
-    if (cache !== null) {
-      const states = cache.statesFor(
-        list.map((c) => c.keyword),
-        rows,
-        this.schema.width,
-      );
-      score = cache.group('ranker').predict(rows, n, states.ranker, { raw: true });
-      ctr = cache.group('ctr').predict(rows, n, states.ctr);
-      conv = cache.group('conversion').predict(rows, n, states.conversion);
+    if (cache !== null && slots !== null) {
+      const picked = k < n ? Int32Array.from(top, (i) => slots[i] as number) : slots;
+      ctr = cache.store('ctr').predict(sel, k, picked);
+      conv = cache.store('conversion').predict(sel, k, picked);
     } else {
-      score = this.predictors.ranker.predict(rows, n, { raw: true });
-      ctr = this.predictors.ctr.predict(rows, n);
-      conv = this.predictors.conversion.predict(rows, n);
+      ctr = this.predictors.ctr.predict(sel, k);
+      conv = this.predictors.conversion.predict(sel, k);
     }
-    const at = (i: number) => list[i] as (typeof list)[number];
-    const order = Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => (score[b] as number) - (score[a] as number) || compare(at(a).keyword, at(b).keyword),
-    );
-    const top = q.topK === undefined ? order : order.slice(0, q.topK);
-    const ranked: RankedKeyword[] = top.map((i) => ({
-      keyword: at(i).keyword,
-      score: score[i] as number,
-      ctr: clamp01(ctr[i] as number),
-      conversion_probability: conv[i] as number,
-      similarity: at(i).similarity,
-      known_keyword: at(i).known,
-    }));
-    if (q.explain === true && top.length > 0) {
+    const ranked = new Array<RankedKeyword>(k);
+    for (let j = 0; j < k; j++) {
+      const i = top[j] as number;
+      ranked[j] = {
+        keyword: keywords[i] as string,
+        score: score[i] as number,
+        ctr: clamp01(ctr[at(j)] as number),
+        conversion_probability: conv[at(j)] as number,
+        similarity: similarity[i] as number,
+        known_keyword: known[i] as boolean,
+      };
+    }
+    if (q.explain === true && k > 0) {
       // only the returned rows, in their order
-      const w = this.schema.width;
-      const sel = new Float64Array(top.length * w);
-      top.forEach((i, j) => sel.set(rows.subarray(i * w, (i + 1) * w), j * w));
+      let ordered = sel;
+      if (k === n) {
+        ordered = new Float64Array(k * w);
+        for (let j = 0; j < k; j++) {
+          const i = top[j] as number;
+          ordered.set(rows.subarray(i * w, (i + 1) * w), j * w);
+        }
+      }
       const ex = {} as Record<ModelName, Explanation[]>;
-      for (const m of Object.keys(MODEL_FILES) as ModelName[]) ex[m] = this.explain(m, sel, top.length);
+      for (const m of Object.keys(MODEL_FILES) as ModelName[]) ex[m] = this.explain(m, ordered, k);
       ranked.forEach((r, j) => {
         r.explanation = { ranker: ex.ranker[j], ctr: ex.ctr[j], conversion: ex.conversion[j] } as Record<
           ModelName,

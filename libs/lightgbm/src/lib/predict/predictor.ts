@@ -317,6 +317,18 @@ export class FeatureGroup {
     this.stateLength = quick.stateLength;
   }
 
+  /**
+   * A store of up to `capacity` states kept in the predictor's own memory (WebAssembly memory when the engine has it):
+   * {@link StateStore.predict} then starts each row from its stored state without copying it. The memory is taken
+   * now (`capacity × stateLength` words) and held as long as the predictor.
+   */
+  createStore(capacity: number): StateStore {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new PredictInputError(`createStore: capacity must be a positive integer, got ${String(capacity)}`);
+    }
+    return new StateStore(this.predictor, this.quick, this.features, this.covered, this.finish, capacity);
+  }
+
   /** The group's state for the row at `row[base … base + numFeatures)`. */
   state(row: Float64Array, base = 0): Int32Array {
     const nf = this.predictor.numFeatures;
@@ -356,5 +368,75 @@ export class FeatureGroup {
     this.quick.scoreRowsFrom(rows, nRows, nf, this.covered, states, out);
     this.finish(out, nRows, options.raw === true);
     return out;
+  }
+}
+
+/**
+ * Up to `capacity` states of one feature group ({@link FeatureGroup.createStore}), by slot number. Like a state, a slot
+ * holds whatever row was last put there: its user must only predict rows with the values it was put from.
+ */
+export class StateStore {
+  private readonly at: number;
+  /** Int32 words in one state. */
+  readonly stateLength: number;
+
+  /** @internal — made by {@link FeatureGroup.createStore}. */
+  constructor(
+    private readonly predictor: Predictor,
+    private readonly quick: QuickScorer,
+    readonly features: readonly number[],
+    private readonly covered: Uint8Array,
+    private readonly finish: (out: Float64Array, nRows: number, raw: boolean) => void,
+    readonly capacity: number,
+  ) {
+    this.at = quick.allocateStates(capacity);
+    this.stateLength = quick.stateLength;
+  }
+
+  /** Puts the group's state of the row at `row[base … base + numFeatures)` into `slot`. */
+  put(slot: number, row: Float64Array, base = 0): void {
+    this.checkSlot(slot);
+    const nf = this.predictor.numFeatures;
+    if (!(row instanceof Float64Array) || !Number.isInteger(base) || base < 0 || base + nf > row.length) {
+      throw new PredictInputError(`put: needs a Float64Array holding ${nf} features from offset ${base}`);
+    }
+    this.quick.putState(this.at, slot, row, base, this.features);
+  }
+
+  /** A copy of the state in `slot` (what {@link FeatureGroup.state} gave for the row put there). */
+  get(slot: number): Int32Array {
+    this.checkSlot(slot);
+    return this.quick.readState(this.at, slot);
+  }
+
+  /** Predictions for `nRows` rows (as {@link Predictor.predict}, whole model), row r starting from `slots[r]`. */
+  predict(
+    rows: Float64Array,
+    nRows: number,
+    slots: Int32Array,
+    options: Pick<PredictOptions, 'raw' | 'out'> = {},
+  ): Float64Array {
+    const nf = this.predictor.numFeatures;
+    if (!(rows instanceof Float64Array) || !Number.isInteger(nRows) || nRows < 0 || rows.length < nRows * nf) {
+      throw new PredictInputError(`rows must be a Float64Array of at least ${nRows} × ${nf} values`);
+    }
+    if (!(slots instanceof Int32Array) || slots.length < nRows) {
+      throw new PredictInputError(`${nRows} rows need an Int32Array of ${nRows} slots`);
+    }
+    for (let r = 0; r < nRows; r++) this.checkSlot(slots[r] as number);
+    const out = options.out ?? new Float64Array(nRows);
+    if (!(out instanceof Float64Array) || out.length < nRows) {
+      throw new PredictInputError(`out must be a Float64Array of at least ${nRows} values`);
+    }
+    if (nRows === 0) return out;
+    this.quick.scoreRowsFromStore(rows, nRows, nf, this.covered, this.at, slots, out);
+    this.finish(out, nRows, options.raw === true);
+    return out;
+  }
+
+  private checkSlot(slot: number): void {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= this.capacity) {
+      throw new PredictInputError(`slot ${String(slot)} is outside 0…${this.capacity - 1}`);
+    }
   }
 }

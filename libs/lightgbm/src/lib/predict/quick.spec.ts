@@ -122,6 +122,45 @@ describe('engine choice', () => {
   });
 });
 
+describe('QuickScorer: states stored in the arena (scoreRowsFromStore) give the same bits as scoreRows', () => {
+  describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const model = parseModel(c.modelText);
+    const nf = numFeatures(model);
+    it.each(variants)('%s', (_v, options) => {
+      const q = QuickScorer.build(model, nf, options) as QuickScorer;
+      const n = Math.min(c.nRows, 30);
+      const group = Array.from({ length: nf }, (_, f) => f).filter((f) => f % 2 === 1);
+      const covered = new Uint8Array(nf);
+      for (const f of group) covered[f] = 1;
+      // two stores: the second allocation grows the memory under the first, whose states must survive it
+      const a = q.allocateStates(n);
+      for (let r = 0; r < n; r++) q.putState(a, n - 1 - r, c.rows, r * nf, group);
+      const before = q.readState(a, 0);
+      const b = q.allocateStates(4096);
+      expect(Array.from(q.readState(a, 0))).toEqual(Array.from(before));
+      q.putState(b, 4095, c.rows, 0, group);
+      const want = new Float64Array(n);
+      q.scoreRows(c.rows.slice(0, n * nf), n, nf, want);
+      const got = new Float64Array(n);
+      q.scoreRowsFromStore(
+        c.rows,
+        n,
+        nf,
+        covered,
+        a,
+        Int32Array.from({ length: n }, (_, r) => n - 1 - r),
+        got,
+      );
+      for (let r = 0; r < n; r++) if (!Object.is(got[r], want[r])) throw new Error(`row ${r}: ${got[r]} vs ${want[r]}`);
+      // row 0's state from the other store, on a batch of copies of row 0 (the base vector takes every other feature)
+      const rows0 = new Float64Array(5 * nf);
+      for (let r = 0; r < 5; r++) rows0.set(c.rows.subarray(0, nf), r * nf);
+      q.scoreRowsFromStore(rows0, 5, nf, covered, b, new Int32Array(5).fill(4095), got);
+      for (let r = 0; r < 5; r++) expect(Object.is(got[r], want[0])).toBe(true);
+    });
+  });
+});
+
 describe('FeatureGroup: precomputed split states of a feature group give the same bits as predict()', () => {
   const single = loadGoldenCases().filter((c) => c.numClass === 1);
 
@@ -159,6 +198,15 @@ describe('FeatureGroup: precomputed split states of a feature group give the sam
       const states = Array.from({ length: c.nRows }, (_, r) => fg?.state(c.rows, r * nf) as Int32Array);
       expect(Array.from(fg?.predict(c.rows, c.nRows, states, { raw: true }) ?? [])).toEqual(Array.from(c.raw));
       expect(Array.from(fg?.predict(c.rows, c.nRows, states) ?? [])).toEqual(Array.from(p.predict(c.rows, c.nRows)));
+      // the same from a store: slots in another order than the rows, one slot shared by two rows
+      const store = fg?.createStore(c.nRows + 1);
+      if (store === undefined) throw new Error('no store');
+      const slotOf = (r: number) => (r * 7 + 3) % (c.nRows + 1);
+      for (let r = 0; r < c.nRows; r++) store.put(slotOf(r), c.rows, r * nf);
+      expect(Array.from(store.get(slotOf(1)))).toEqual(Array.from(states[1] as Int32Array));
+      const slots = Int32Array.from({ length: c.nRows }, (_, r) => slotOf(r));
+      expect(Array.from(store.predict(c.rows, c.nRows, slots, { raw: true }))).toEqual(Array.from(c.raw));
+      expect(Array.from(store.predict(c.rows, c.nRows, slots))).toEqual(Array.from(p.predict(c.rows, c.nRows)));
     });
   });
 
@@ -177,6 +225,13 @@ describe('FeatureGroup: precomputed split states of a feature group give the sam
     expect(() => fg.predict(rows, 2, [s, new Int32Array(1)])).toThrow('state 1 is not a state of this group');
     expect(() => fg.predict(rows, 3, [s, s, s])).toThrow(`rows must be a Float64Array of 3 × ${nf} values`);
     expect(fg.predict(new Float64Array(0), 0, [])).toEqual(new Float64Array(0));
+    expect(() => fg.createStore(0)).toThrow('capacity must be a positive integer, got 0');
+    const store = fg.createStore(2);
+    expect(() => store.put(2, rows)).toThrow('slot 2 is outside 0…1');
+    expect(() => store.put(0, new Float64Array(1))).toThrow(`needs a Float64Array holding ${nf} features`);
+    expect(() => store.predict(rows, 2, new Int32Array([0, -1]))).toThrow('slot -1 is outside 0…1');
+    expect(() => store.predict(rows, 2, new Int32Array(1))).toThrow('2 rows need an Int32Array of 2 slots');
+    expect(store.predict(new Float64Array(0), 0, new Int32Array(0))).toEqual(new Float64Array(0));
   });
 
   it('is null when batches do not run on the QuickScorer layout', () => {

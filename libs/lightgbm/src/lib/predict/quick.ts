@@ -23,6 +23,8 @@ export const BATCH_NS_PER_STEP = 1.3;
 const SNAPSHOT_BUDGET_BYTES = 2 << 20;
 /** A snapshot every SNAP_MIN_STEP nodes or more: at most that many node masks are applied after one. */
 const SNAP_MIN_STEP = 16;
+/** Rows whose masks are held at once (the arena's first vectors): their leaf sums run interleaved. */
+const ROWS = 4;
 
 /** Layout choices, for tests and measurements; the defaults are what the predictor uses. */
 export interface QuickOptions {
@@ -72,18 +74,34 @@ export class QuickScorer {
    */
   private readonly snapAt: Int32Array;
   private readonly snapStep: Int32Array;
-  /** The row's masks (words [0, vecLen)) followed by the snapshot vectors; ANDs of vectors run on WebAssembly SIMD. */
+  /**
+   * The masks of {@link ROWS} rows (words [0, ROWS·vecLen)) followed by the snapshot vectors; ANDs of vectors and the
+   * leaf sums run on WebAssembly.
+   */
   private readonly arena: WordArena;
   /** Categorical nodes: feature, slot, tree index, node index, and `words` masks each. */
   private readonly cats: { feature: number; slot: number; tree: Tree; node: number; mask: Int32Array }[] = [];
   /** Initial masks (all leaves alive), copied into `masks` for each row. */
   private readonly init: Int32Array;
-  /** `arena.words`: the masks of the row being scored live at its start. */
-  private readonly masks: Int32Array;
+  /** `arena.words` (a new view after the arena grows): the rows' masks live at its start, `vecLen` words apart. */
+  private get masks(): Int32Array {
+    return this.arena.words;
+  }
   /** Where {@link scoreRows} keeps the masks shared by all rows (the last vector of the arena). */
   private readonly baseAt: number;
   /** Scratch: the features that differ between the rows of a {@link scoreRows} call. */
   private readonly varying: Int32Array;
+  /**
+   * Scratch, per varying feature (index numFeatures: the feature being applied now): the single nodes {@link locate}
+   * found for the value — kind (0 none, 1 scan from `todoLo` below the value, 2 flagged nodes [todoLo, todoHi),
+   * 3 nodes [todoLo, todoHi)), the bounds and the value.
+   */
+  private readonly todoKind: Uint8Array;
+  private readonly todoLo: Int32Array;
+  private readonly todoHi: Int32Array;
+  private readonly todoValue: Float64Array;
+  /** Scratch: snapshot vectors still to AND into a row. */
+  private readonly snapList: Int32Array;
   /** Leaf values by tree and left-to-right position, `32 × words` per tree. */
   private readonly leafByPos: Float64Array;
   /**
@@ -217,7 +235,7 @@ export class QuickScorer {
       )
       .sort((a, b) => b.count - a.count);
     let budget = Math.floor(SNAPSHOT_BUDGET_BYTES / vecBytes);
-    let vectors = 1; // the row's masks
+    let vectors = ROWS; // the rows' masks
     const plan: Array<{ f: number; step: number; count: number }> = [];
     // The budget is shared by every busy feature (a feature left without snapshots scans all its nodes, which costs far
     // more than a coarser step): per feature, at most 128 prefix snapshots and at least SNAP_MIN_STEP nodes between two.
@@ -240,9 +258,13 @@ export class QuickScorer {
     this.costNs = cost;
     this.baseAt = vectors * this.vecLen;
     this.varying = new Int32Array(numFeatures);
+    this.todoKind = new Uint8Array(numFeatures + 1);
+    this.todoLo = new Int32Array(numFeatures + 1);
+    this.todoHi = new Int32Array(numFeatures + 1);
+    this.todoValue = new Float64Array(numFeatures + 1);
+    this.snapList = new Int32Array(numFeatures + 1);
     this.arena = new WordArena((vectors + 1) * this.vecLen, simd, this.leafByPos.length);
     this.arena.leaves.set(this.leafByPos);
-    this.masks = this.arena.words;
     const snaps = this.arena.words;
     for (const { f, step, count } of plan) {
       const at = this.snapAt[f] as number;
@@ -269,8 +291,9 @@ export class QuickScorer {
   score(x: Float64Array, base = 0): number {
     this.masks.set(this.init);
     const nf = this.featStart.length - 1;
-    for (let f = 0; f < nf; f++) this.feature(f, x[base + f] as number);
-    return this.finishRow(x, base);
+    for (let f = 0; f < nf; f++) this.feature(f, x[base + f] as number, 0);
+    this.categorical(x, base, 0);
+    return this.words === 1 ? this.arena.sum1(this.numTrees) : this.arena.sum2(this.numTrees);
   }
 
   /**
@@ -284,18 +307,19 @@ export class QuickScorer {
       return;
     }
     const words = this.arena.words;
-    const varying = this.varying;
     const nv = this.prepareBase(x, nRows, stride, null);
     const vecLen = this.vecLen;
     const baseAt = this.baseAt;
-    for (let r = 0; r < nRows; r++) {
-      const b = r * stride;
-      words.copyWithin(0, baseAt, baseAt + vecLen);
-      for (let i = 0; i < nv; i++) {
-        const f = varying[i] as number;
-        this.feature(f, x[b + f] as number);
+    for (let r0 = 0; r0 < nRows; r0 += ROWS) {
+      const n = Math.min(ROWS, nRows - r0);
+      for (let j = 0; j < n; j++) {
+        const b = (r0 + j) * stride;
+        const at = j * vecLen;
+        words.copyWithin(at, baseAt, baseAt + vecLen);
+        this.varyingFeatures(x, b, nv, at, -1);
+        this.categorical(x, b, at);
       }
-      out[r] = this.finishRow(x, b);
+      this.sumRows(r0, n, out);
     }
   }
 
@@ -311,7 +335,7 @@ export class QuickScorer {
    */
   partial(x: Float64Array, base: number, features: readonly number[]): Int32Array {
     this.masks.set(this.init);
-    for (const f of features) this.feature(f, x[base + f] as number);
+    for (const f of features) this.feature(f, x[base + f] as number, 0);
     return this.masks.slice(0, this.vecLen);
   }
 
@@ -328,20 +352,99 @@ export class QuickScorer {
     out: Float64Array,
   ): void {
     const words = this.arena.words;
-    const varying = this.varying;
     const nv = this.prepareBase(x, nRows, stride, covered);
     const vecLen = this.vecLen;
     const baseAt = this.baseAt;
-    const arena = this.arena;
-    for (let r = 0; r < nRows; r++) {
-      const b = r * stride;
-      words.set(states[r] as Int32Array, 0);
-      arena.and(0, baseAt, vecLen);
-      for (let i = 0; i < nv; i++) {
-        const f = varying[i] as number;
-        this.feature(f, x[b + f] as number);
+    for (let r0 = 0; r0 < nRows; r0 += ROWS) {
+      const n = Math.min(ROWS, nRows - r0);
+      for (let j = 0; j < n; j++) {
+        const b = (r0 + j) * stride;
+        const at = j * vecLen;
+        words.set(states[r0 + j] as Int32Array, at);
+        this.varyingFeatures(x, b, nv, at, baseAt);
+        this.categorical(x, b, at);
       }
-      out[r] = this.finishRow(x, b);
+      this.sumRows(r0, n, out);
+    }
+  }
+
+  /**
+   * The leaf sums of the `n` ≤ {@link ROWS} rows whose masks fill the first row slots, into `out[r0 …]`. The four are
+   * summed together (independent chains, each in tree order); a slot past `n` gets a copy of the first, whose sum is
+   * not used.
+   */
+  private sumRows(r0: number, n: number, out: Float64Array): void {
+    const { arena, vecLen } = this;
+    if (n === 1) {
+      out[r0] = this.words === 1 ? arena.sum1(this.numTrees) : arena.sum2(this.numTrees);
+      return;
+    }
+    for (let j = n; j < ROWS; j++) arena.words.copyWithin(j * vecLen, 0, vecLen);
+    if (this.words === 1) arena.sum1x4(0, vecLen, this.numTrees);
+    else arena.sum2x4(0, vecLen, this.numTrees);
+    const sums = arena.sums;
+    for (let j = 0; j < n; j++) out[r0 + j] = sums[j] as number;
+  }
+
+  /** A region of the arena for `capacity` states ({@link stateLength} words each); returns its first word. */
+  allocateStates(capacity: number): number {
+    return this.arena.allocate(capacity * this.vecLen);
+  }
+
+  /** {@link partial} of the row at `x[base…]`, written into state `slot` of the region at `at`. */
+  putState(at: number, slot: number, x: Float64Array, base: number, features: readonly number[]): void {
+    this.masks.set(this.init);
+    for (const f of features) this.feature(f, x[base + f] as number, 0);
+    const vecLen = this.vecLen;
+    this.arena.words.copyWithin(at + slot * vecLen, 0, vecLen);
+  }
+
+  /** A copy of state `slot` of the region at `at`. */
+  readState(at: number, slot: number): Int32Array {
+    const from = at + slot * this.vecLen;
+    return this.arena.words.slice(from, from + this.vecLen);
+  }
+
+  /**
+   * {@link scoreRowsFrom} with the states in the arena: row r starts from state `slots[r]` of the region at `at`. A
+   * row's masks are made in one pass (state & base & the first varying feature's snapshot); no state is copied.
+   */
+  scoreRowsFromStore(
+    x: Float64Array,
+    nRows: number,
+    stride: number,
+    covered: Uint8Array,
+    at: number,
+    slots: Int32Array,
+    out: Float64Array,
+  ): void {
+    const { arena, varying, vecLen, baseAt, snapList } = this;
+    const nv = this.prepareBase(x, nRows, stride, covered);
+    for (let r0 = 0; r0 < nRows; r0 += ROWS) {
+      const n = Math.min(ROWS, nRows - r0);
+      for (let j = 0; j < n; j++) {
+        const b = (r0 + j) * stride;
+        const row = j * vecLen;
+        let ns = 0;
+        for (let i = 0; i < nv; i++) {
+          const f = varying[i] as number;
+          const snap = this.locate(f, x[b + f] as number, i);
+          if (snap >= 0) snapList[ns++] = snap;
+        }
+        arena.set3(
+          row,
+          at + (slots[r0 + j] as number) * vecLen,
+          baseAt,
+          ns > 0 ? (snapList[0] as number) : baseAt,
+          vecLen,
+        );
+        let m = 1;
+        for (; m + 1 < ns; m += 2) arena.and2(row, snapList[m] as number, snapList[m + 1] as number, vecLen);
+        if (m < ns) arena.and(row, snapList[m] as number, vecLen);
+        for (let i = 0; i < nv; i++) this.nodeWork(i, row);
+        this.categorical(x, b, row);
+      }
+      this.sumRows(r0, n, out);
     }
   }
 
@@ -366,68 +469,127 @@ export class QuickScorer {
           break;
         }
       }
-      if (same) this.feature(f, v0);
+      if (same) this.feature(f, v0, 0);
       else varying[nv++] = f;
     }
     this.arena.words.copyWithin(this.baseAt, 0, this.vecLen);
     return nv;
   }
 
-  /** ANDs into the row masks the nodes of feature `f` that value `v` sends right. */
-  private feature(f: number, v: number): void {
-    const { featStart, thr, snapAt, snapStep, arena, vecLen } = this;
+  /**
+   * The features `varying[0…nv)` of the row at `x[b…]` into the masks at word `row`, which also get ANDed with the
+   * vector at `also` (≥ 0; the batch's base). The snapshot vectors are ANDed two at a time, in one pass each.
+   */
+  private varyingFeatures(x: Float64Array, b: number, nv: number, row: number, also: number): void {
+    const { varying, arena, vecLen } = this;
+    let pending = also;
+    for (let i = 0; i < nv; i++) {
+      const f = varying[i] as number;
+      const snap = this.featureNodes(f, x[b + f] as number, row);
+      if (snap < 0) continue;
+      if (pending < 0) pending = snap;
+      else {
+        arena.and2(row, pending, snap, vecLen);
+        pending = -1;
+      }
+    }
+    if (pending >= 0) arena.and(row, pending, vecLen);
+  }
+
+  /** ANDs into the masks of the row at word `row` the nodes of feature `f` that value `v` sends right. */
+  private feature(f: number, v: number, row: number): void {
+    const snap = this.featureNodes(f, v, row);
+    if (snap >= 0) this.arena.and(row, snap, this.vecLen);
+  }
+
+  /**
+   * {@link feature} but for the snapshot vector: the single nodes are applied, and the word offset of the snapshot
+   * that the row's masks must still be ANDed with is returned (-1: none).
+   */
+  private featureNodes(f: number, v: number, row: number): number {
+    const i = this.featStart.length - 1; // the scratch slot of the feature being applied now
+    const snap = this.locate(f, v, i);
+    this.nodeWork(i, row);
+    return snap;
+  }
+
+  /**
+   * What value `v` of feature `f` sends right: returns the snapshot vector to AND (word offset, -1: none) and leaves
+   * the single nodes to apply in the scratch slot `i` ({@link nodeWork}).
+   */
+  private locate(f: number, v: number, i: number): number {
+    const { featStart, thr, snapAt, snapStep, vecLen, todoKind, todoLo, todoHi } = this;
+    todoKind[i] = 0;
     const k0 = featStart[f] as number;
     const end = (featStart[f + 1] as number) - 1; // the sentinel
-    if (k0 === end) return;
+    if (k0 === end) return -1;
     const regular = v > ZERO_THRESHOLD || v < -ZERO_THRESHOLD;
     const at = snapAt[f] as number;
     if (at < 0) {
-      if (regular) this.scan(k0, v);
-      else this.flagged(k0, end, v === v ? RIGHT_IF_ZERO : RIGHT_IF_NAN);
-      return;
+      todoKind[i] = regular ? 1 : 2;
+      todoLo[i] = k0;
+      todoHi[i] = end;
+      this.todoValue[i] = v;
+      return -1;
     }
     const step = snapStep[f] as number;
+    if (!regular) return at + (Math.floor((end - k0) / step) + (v === v ? 1 : 2)) * vecLen;
+    // nodes [k0, k) have threshold < v: lower bound of v
     let k = k0;
-    if (regular) {
-      // nodes [k0, k) have threshold < v: lower bound of v
-      let hi = end;
-      while (k < hi) {
-        const mid = (k + hi) >>> 1;
-        if ((thr[mid] as number) < v) k = mid + 1;
-        else hi = mid;
+    let hi = end;
+    while (k < hi) {
+      const mid = (k + hi) >>> 1;
+      if ((thr[mid] as number) < v) k = mid + 1;
+      else hi = mid;
+    }
+    const s = ((k - k0) / step) | 0;
+    todoKind[i] = 3;
+    todoLo[i] = k0 + s * step;
+    todoHi[i] = k;
+    // snapshot 0 is the initial masks: ANDing it changes nothing
+    return s > 0 ? at + s * vecLen : -1;
+  }
+
+  /** Applies the single nodes {@link locate} left in scratch slot `i` to the masks at word `row`. */
+  private nodeWork(i: number, row: number): void {
+    switch (this.todoKind[i]) {
+      case 1:
+        this.scan(this.todoLo[i] as number, this.todoValue[i] as number, row);
+        break;
+      case 2: {
+        const v = this.todoValue[i] as number;
+        this.flagged(this.todoLo[i] as number, this.todoHi[i] as number, v === v ? RIGHT_IF_ZERO : RIGHT_IF_NAN, row);
+        break;
       }
-      const s = ((k - k0) / step) | 0;
-      this.apply(k0 + s * step, k);
-      // snapshot 0 is the initial masks: ANDing it changes nothing
-      if (s > 0) arena.and(0, at + s * vecLen, vecLen);
-    } else {
-      arena.and(0, at + (Math.floor((end - k0) / step) + (v === v ? 1 : 2)) * vecLen, vecLen);
+      case 3:
+        this.apply(this.todoLo[i] as number, this.todoHi[i] as number, row);
+        break;
     }
   }
 
-  /** Categorical nodes, then the sum of the exit leaves in tree order. */
-  private finishRow(x: Float64Array, base: number): number {
+  /** The categorical nodes of the row at `x[base…]`, into the masks at word `row`. */
+  private categorical(x: Float64Array, base: number, row: number): void {
     const masks = this.masks;
     for (const c of this.cats) {
       if (!goesLeft(c.tree, c.node, x[base + c.feature] as number)) {
-        for (let w = 0; w < this.words; w++) masks[c.slot + w] = (masks[c.slot + w] as number) & (c.mask[w] as number);
+        const s = row + c.slot;
+        for (let w = 0; w < this.words; w++) masks[s + w] = (masks[s + w] as number) & (c.mask[w] as number);
       }
     }
-    return this.words === 1 ? this.arena.sum1(this.numTrees) : this.arena.sum2(this.numTrees);
   }
 
   /** Applies every node from k while its threshold is below v (the sentinel stops the walk). */
-  private scan(k: number, v: number): void {
+  private scan(k: number, v: number, row: number): void {
     const { thr, slot, nodeMask, masks } = this;
     if (this.words === 1) {
       while ((thr[k] as number) < v) {
-        const s = slot[k] as number;
+        const s = row + (slot[k] as number);
         masks[s] = (masks[s] as number) & (nodeMask[k] as number);
         k++;
       }
     } else {
       while ((thr[k] as number) < v) {
-        const s = slot[k] as number;
+        const s = row + (slot[k] as number);
         masks[s] = (masks[s] as number) & (nodeMask[k << 1] as number);
         masks[s + 1] = (masks[s + 1] as number) & (nodeMask[(k << 1) + 1] as number);
         k++;
@@ -436,17 +598,17 @@ export class QuickScorer {
   }
 
   /** Applies nodes [k0, k1). */
-  private apply(k0: number, k1: number): void {
-    for (let k = k0; k < k1; k++) this.andNode(this.masks, k);
+  private apply(k0: number, k1: number, row: number): void {
+    for (let k = k0; k < k1; k++) this.andNode(this.masks, k, row);
   }
 
   /** Applies the nodes of [k0, k1) whose flags include `want`. */
-  private flagged(k0: number, k1: number, want: number): void {
-    for (let k = k0; k < k1; k++) if ((this.flags[k] as number) & want) this.andNode(this.masks, k);
+  private flagged(k0: number, k1: number, want: number, row: number): void {
+    for (let k = k0; k < k1; k++) if ((this.flags[k] as number) & want) this.andNode(this.masks, k, row);
   }
 
-  private andNode(masks: Int32Array, k: number): void {
-    const s = this.slot[k] as number;
+  private andNode(masks: Int32Array, k: number, row = 0): void {
+    const s = row + (this.slot[k] as number);
     const w = this.words;
     for (let i = 0; i < w; i++) masks[s + i] = (masks[s + i] as number) & (this.nodeMask[k * w + i] as number);
   }
