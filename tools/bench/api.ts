@@ -4,7 +4,7 @@
  * `/predict/ctr` with 1 and 100 rows at concurrency 8/32/64; req/s, p50 and p99 side by side, and the ratio. Both serve
  * models of the seed's sizes (400 × 63, 300 × 31, 300 × 31 trees, no early stopping), so both do the same tree work;
  * adrank's rows have 23 features, the peer's 8. Then `/rank` again at half of each side's own best rate, as an
- * open-loop load (`paced.ts`: requests due at even intervals, latency from the due time) for the latency a service sees
+ * open-loop load (`paced.cjs`: requests due at even intervals, latency from the due time) for the latency a service sees
  * below saturation, and process start to ready. adrank runs as
  * production does: the built bundle `dist/apps/inference-api/main.js` (`npm run build` makes it; this script builds it
  * when missing).
@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { fmt, table } from './common';
-import { paced, type PacedRun } from './paced';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -56,6 +55,15 @@ async function waitReady(url: string, child: ChildProcess, t0: number): Promise<
     if (performance.now() - t0 > 60_000) throw new Error(`${url} not ready after 60 s`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** What `paced.cjs` prints: an open-loop run's rate, percentiles from the due times, errors. */
+interface PacedRun {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  sent: number;
 }
 
 interface Run {
@@ -280,13 +288,24 @@ async function main(): Promise<void> {
     {
       const rate = Math.max(1, Math.round(best(1) / 2));
       process.stderr.write(`/rank at half rate (${rate} req/s) …\n`);
-      const bodies = (b: string | string[]) => (typeof b === 'string' ? [b] : b);
-      const a = await paced(oursUrl + scenario.ours[0], bodies(scenario.ours[1]), rate, DURATION, 8);
+      // each open-loop run in a plain Node process of its own: this one's heap (autocannon's runs, the TypeScript
+      // compiler) would pause the client, and its pauses would count as the server's latency
+      const paced = (url: string, body: string | string[], r: number): PacedRun => {
+        const file = join(dir, 'paced-bodies.json');
+        writeFileSync(file, JSON.stringify(typeof body === 'string' ? [body] : body));
+        const out = execFileSync(
+          process.execPath,
+          [join(__dirname, 'paced.cjs'), url, file, String(r), String(DURATION), '8'],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        return JSON.parse(out) as PacedRun;
+      };
+      const a = paced(oursUrl + scenario.ours[0], scenario.ours[1], rate);
       let b: PacedRun | null = null;
       let peerRate = NaN;
       if (peerUrl) {
         peerRate = Math.max(1, Math.round(best(3) / 2));
-        b = await paced(peerUrl + scenario.peer[0], bodies(scenario.peer[1]), peerRate, DURATION, 8);
+        b = paced(peerUrl + scenario.peer[0], scenario.peer[1], peerRate);
       }
       halfRows.push([
         '/rank 100 candidates, half of best rate, open loop, ≤ 8 connections',

@@ -209,9 +209,9 @@ describe('npm run demo: the whole pipeline, then hot reload of a retrained bundl
       'the new version to be active',
       async () => {
         const r = (await (await fetch(`${url}/health/ready`)).json()) as {
-          model: { activeVersion: string; loads: number };
+          details: { model: { activeVersion: string; loads: number } };
         };
-        return r.model.activeVersion === second ? r.model : undefined;
+        return r.details.model.activeVersion === second ? r.details.model : undefined;
       },
       30_000,
     );

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpCode,
+  Inject,
+  Post,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiConfig } from './config';
 import {
@@ -12,6 +23,7 @@ import {
   ReloadResponseDto,
 } from './dto';
 import { MetricsService } from './metrics.service';
+import { ModelHealthIndicator } from './model.health';
 import { ModelsService } from './models.service';
 import type { ModelName } from './serving/serving-model';
 import { API_CONFIG } from './tokens';
@@ -30,6 +42,8 @@ export class ApiController {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ModelsService) private readonly models: ModelsService,
     @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(ModelHealthIndicator) private readonly modelHealth: ModelHealthIndicator,
   ) {}
 
   @Post('rank')
@@ -124,12 +138,19 @@ export class ApiController {
 
   @Get('health/ready')
   @ApiTags('operations')
-  @ApiOperation({ summary: 'Readiness: a verified model bundle is active (503 with Retry-After otherwise)' })
-  ready() {
-    const s = this.models.registry.status();
-    if (this.models.draining) throw new ApiError(503, 'shutting down', { 'retry-after': '5' });
-    if (!s.ready) throw new ApiError(503, 'not ready: no verified model bundle is active', { 'retry-after': '5' });
-    return { status: 'ok', model: s };
+  @ApiOperation({
+    summary:
+      'Readiness (Terminus): a verified model bundle is active; the model status is in `details.model` (503 with Retry-After otherwise, the health check under `health`)',
+  })
+  @HealthCheck()
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.modelHealth.check('model')]);
+    } catch (e) {
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      const why = this.models.draining ? 'shutting down' : 'not ready: no verified model bundle is active';
+      throw new ApiError(503, why, { 'retry-after': '5' }, { health: e.getResponse() });
+    }
   }
 
   @Get('metrics')

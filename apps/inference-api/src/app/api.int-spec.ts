@@ -124,7 +124,10 @@ describe('inference-api over HTTP', () => {
     const r = await call('GET', '/health/ready');
     expect(r.status).toBe(200);
     const version = (await new BundleStore(openStore(store)).pointer())?.pointer.version;
-    expect((r.json['model'] as { activeVersion: string }).activeVersion).toBe(version);
+    // Terminus' result: status, info / error / details by indicator
+    expect(r.json).toMatchObject({ status: 'ok', error: {}, info: { model: { status: 'up', ready: true } } });
+    expect((r.json['details'] as { model: { activeVersion: string } }).model.activeVersion).toBe(version);
+    expect(r.headers.get('cache-control')).toMatch(/no-cache/);
   });
 
   it('ranks the nearest keywords of a given word, sorted by score, deterministically', async () => {
@@ -664,6 +667,11 @@ describe('inference-api over HTTP', () => {
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(503);
       expect(ready.headers.get('retry-after')).toBe('5');
+      expect(await ready.json()).toMatchObject({
+        error: 'shutting down',
+        statusCode: 503,
+        health: { status: 'error', error: { model: { status: 'down', reason: 'shutting down', ready: true } } },
+      });
       // still serving during the delay: nothing in flight is dropped
       const during = await Promise.all(Array.from({ length: 40 }, rank));
       expect(new Set(during)).toEqual(new Set([200]));

@@ -3,7 +3,7 @@ import { ApiError } from './validate';
 
 /**
  * Every error leaves as `{ "error": message, "statusCode": n }`: ApiError with its status (400 naming the field, 401,
- * 403, 503 + Retry-After), Nest and Fastify client errors (404 route, 413 body too large, 415, malformed JSON → 400)
+ * 403, 503 + Retry-After; the readiness 503 adds the Terminus result as `health`), Nest and Fastify client errors (404 route, 413 body too large, 415, malformed JSON → 400)
  * with theirs; anything else is a 500 whose details are logged, not sent.
  */
 @Catch()
@@ -15,10 +15,12 @@ export class ErrorFilter implements ExceptionFilter {
     let status = 500;
     let message = 'internal error';
     let headers: Record<string, string> = {};
+    let extra: Record<string, unknown> = {};
     if (e instanceof ApiError) {
       status = e.status;
       message = e.message;
       headers = e.headers;
+      extra = e.extra;
     } else if (e instanceof HttpException) {
       status = e.getStatus();
       const r = e.getResponse();
@@ -36,6 +38,6 @@ export class ErrorFilter implements ExceptionFilter {
     void reply
       .status(status)
       .headers({ ...headers, 'content-type': 'application/json; charset=utf-8' })
-      .send(JSON.stringify({ error: message, statusCode: status }));
+      .send(JSON.stringify({ ...extra, error: message, statusCode: status }));
   }
 }

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields for the error body, beside `error` and `statusCode`. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }

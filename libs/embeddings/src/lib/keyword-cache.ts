@@ -72,6 +72,9 @@ export class KeywordEmbeddingCache {
   private readonly byRaw: Map<string, number>;
   private readonly extra: Lru<Float32Array>;
   private embedder: Embedder | undefined;
+  /** {@link similarities}' scratch (filled and read without an await in between). */
+  private dimScratch: Int32Array | undefined;
+  private queryScratch: Float64Array | undefined;
 
   private constructor(
     readonly keywords: readonly string[],
@@ -329,7 +332,8 @@ export class KeywordEmbeddingCache {
   /**
    * Dot products of `query` (a unit vector: cosine similarities) with the embedding of each keyword, into `out`, and
    * whether each keyword is in the cache. Each is summed in float64 in dimension order — the trainer's formula, so the
-   * same bits as its similarity feature — straight from the matrix (nothing copied), four keywords at a time.
+   * same bits as its similarity feature — straight from the matrix (nothing copied), four keywords at a time, over
+   * the query's non-zero dimensions only.
    * Keywords outside the cache come from the LRU or are embedded, as in {@link embedMissing}.
    */
   async similarities(query: Float32Array, keywords: readonly string[], out: Float64Array): Promise<boolean[]> {
@@ -341,9 +345,10 @@ export class KeywordEmbeddingCache {
     checkTexts(keywords);
     const n = keywords.length;
     const known: boolean[] = new Array<boolean>(n);
-    // per keyword: its offset in `m` (the matrix for cached keywords, else `extra` below)
-    const at = new Int32Array(n);
-    const inExtra = new Uint8Array(n);
+    // per keyword: its offset in the matrix (cached keywords) or in `extra` below. Plain arrays: no ArrayBuffer per
+    // call (short-lived buffers count as external memory, which brings V8's full collections forward under load).
+    const at: number[] = new Array<number>(n);
+    const inExtra: boolean[] = new Array<boolean>(n).fill(false);
     let missing: string[] | null = null;
     for (let i = 0; i < n; i++) {
       const k = keywords[i] as string;
@@ -361,11 +366,23 @@ export class KeywordEmbeddingCache {
       for (let i = 0; i < n; i++) {
         if (known[i] === true) continue;
         at[i] = j++ * dim;
-        inExtra[i] = 1;
+        inExtra[i] = true;
+      }
+    }
+    // Only the query's non-zero dimensions: a zero term adds ±0, which leaves a float64 sum as it is (the sum starts at
+    // +0 and +0 + -0 is +0), so skipping them gives the same bits — and a lexical query has a few dozen of 256.
+    const dims = (this.dimScratch ??= new Int32Array(dim));
+    const qv = (this.queryScratch ??= new Float64Array(dim));
+    let nd = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = query[d] as number;
+      if (x !== 0) {
+        dims[nd] = d;
+        qv[nd++] = x;
       }
     }
     const matrix = this.index.matrix;
-    const src = (i: number): Float32Array => (inExtra[i] === 1 ? (extra as Float32Array) : matrix);
+    const src = (i: number): Float32Array => (inExtra[i] === true ? (extra as Float32Array) : matrix);
     let i = 0;
     for (; i + 4 <= n; i += 4) {
       const a = src(i);
@@ -380,8 +397,9 @@ export class KeywordEmbeddingCache {
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      for (let d = 0; d < dim; d++) {
-        const q = query[d] as number;
+      for (let j = 0; j < nd; j++) {
+        const d = dims[j] as number;
+        const q = qv[j] as number;
         s0 += q * (a[a0 + d] as number);
         s1 += q * (b[b0 + d] as number);
         s2 += q * (c[c0 + d] as number);
@@ -396,7 +414,7 @@ export class KeywordEmbeddingCache {
       const a = src(i);
       const a0 = at[i] as number;
       let s = 0;
-      for (let d = 0; d < dim; d++) s += (query[d] as number) * (a[a0 + d] as number);
+      for (let j = 0; j < nd; j++) s += (qv[j] as number) * (a[a0 + (dims[j] as number)] as number);
       out[i] = s;
     }
     return known;

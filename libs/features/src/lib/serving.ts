@@ -30,7 +30,7 @@ export function buildServingRows(
   candidates: readonly ServingCandidate[],
   table: KeywordFeatureTable,
   context: ServingContext,
-  out = new Float64Array(candidates.length * ROW_V1_WIDTH),
+  out: Float64Array = new Float64Array(candidates.length * ROW_V1_WIDTH),
 ): Float64Array {
   if (!Number.isInteger(context.hour) || context.hour < 0 || context.hour > 23)
     throw new Error(`hour must be 0–23, got ${context.hour}`);

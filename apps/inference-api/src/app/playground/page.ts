@@ -123,7 +123,8 @@ export const PLAYGROUND_HTML = `<!doctype html>
   function refreshStatus() {
     fetch('health/ready').then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (x) {
-        var m = x.body && x.body.model ? x.body.model : {};
+        var h = x.body ? (x.body.health || x.body) : {};
+        var m = h.details && h.details.model ? h.details.model : {};
         var s = $('status');
         s.className = 'badge ' + (x.ok ? 'ok' : 'down');
         s.textContent = x.ok ? 'ready' : (x.body && x.body.error) || 'not ready';

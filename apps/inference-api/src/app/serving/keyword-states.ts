@@ -36,6 +36,8 @@ export class KeywordStateCache<K extends string> {
   private readonly usedIn: Int32Array;
   readonly capacity: number;
   private calls = 0;
+  /** The slots of the last call (a view of it is returned; no ArrayBuffer per call). */
+  private slotScratch = new Int32Array(128);
   /** Lookups so far: a keyword moves to the young end only when it has not moved in the last half-capacity. */
   private clock = 0;
   hits = 0;
@@ -87,13 +89,15 @@ export class KeywordStateCache<K extends string> {
   /**
    * The entry of every row (`rows`, row-major, `width` values each) for `keywords[r]`: the slot of its state in each
    * model's store. Entries are computed for rows whose values no entry of their keyword has. Null when the call has
-   * more rows than the cache has entries (the caller evaluates every split instead).
+   * more rows than the cache has entries (the caller evaluates every split instead). The array is reused by the next
+   * call: use it before then.
    */
   slotsFor(keywords: readonly string[], rows: Float64Array, width: number): Int32Array | null {
     const n = keywords.length;
     if (n > this.capacity) return null;
     const call = ++this.calls;
-    const out = new Int32Array(n);
+    if (this.slotScratch.length < n) this.slotScratch = new Int32Array(Math.max(n, 2 * this.slotScratch.length));
+    const out = this.slotScratch.subarray(0, n);
     const { values, features: feats, usedIn } = this;
     const nf = feats.length;
     const young = this.capacity >>> 1;
