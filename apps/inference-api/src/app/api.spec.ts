@@ -49,13 +49,14 @@ describe('KST clock and configuration', () => {
   it('names every bad variable and hides tokens', () => {
     let message = '';
     try {
-      loadConfig({ API_PORT: '70000', API_TOKEN: 'short', MODEL_POLL_MS: 'x' });
+      loadConfig({ API_PORT: '70000', API_TOKEN: 'short', MODEL_POLL_MS: 'x', KEYWORD_STATE_CACHE_MB: '5000' });
     } catch (e) {
       message = (e as Error).message;
     }
     expect(message).toContain('API_PORT must not be greater than 65535 (got 70000)');
     expect(message).toContain('API_TOKEN must be at least 16 characters (got ***)');
     expect(message).toContain('MODEL_POLL_MS must be an integer (got "x")');
+    expect(message).toContain('KEYWORD_STATE_CACHE_MB must not be greater than 4096 (got 5000)');
     expect(loadConfig({}).RANK_RETRIEVE_K).toBe(100);
   });
 });

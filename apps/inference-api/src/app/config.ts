@@ -58,13 +58,14 @@ export class ApiConfig {
   MAX_INSTANCES = 10_000;
 
   /**
-   * Memory for per-keyword split states of the keyword-history features (MiB per loaded bundle; 0 = off). A /rank over
-   * cached keywords evaluates only the splits on the request's and the pair's features: about half the tree work.
+   * Memory for per-keyword split states of the keyword and pair features (MiB per loaded bundle; 0 = off), taken in the
+   * predictors' WebAssembly memories when the bundle loads. A /rank over cached keywords evaluates only the splits on
+   * the similarity and the request's context. At most 4,096: one model's share must fit a 4 GiB WebAssembly memory.
    */
   @Transform(int)
   @IsInt({ message: 'KEYWORD_STATE_CACHE_MB must be an integer' })
   @Min(0)
-  @Max(16_384)
+  @Max(4_096)
   KEYWORD_STATE_CACHE_MB = 64;
 
   /** Request body limit (bytes). */

@@ -19,7 +19,8 @@ export const envList = ({ value }: { value: unknown }): unknown =>
         .filter((s) => s !== '')
     : value;
 
-const SECRET = /SECRET|KEY|PASSWORD|TOKEN/i;
+/** Names of secrets: SECRET, PASSWORD, TOKEN anywhere; KEY as a whole `_`-separated word (API_KEY, not KEYWORD_…). */
+const SECRET = /SECRET|PASSWORD|TOKEN|(^|_)KEY(_|$)/i;
 
 /**
  * An app's configuration from the environment: the variables named by the class's fields (empty ones count as
