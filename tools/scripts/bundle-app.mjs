@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lazyModules } from './lazy-modules.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = process.argv[2];
@@ -37,6 +38,12 @@ const workspaceLibs = {
   },
 };
 
+/**
+ * class-validator's IsPhoneNumber requires libphonenumber-js with its full metadata when class-validator loads (~15 ms
+ * of start-up); no app validates phone numbers, so it is required on first use instead.
+ */
+const LAZY = ['libphonenumber-js/max'];
+
 const t0 = Date.now();
 const result = await build({
   entryPoints: [entry],
@@ -46,7 +53,7 @@ const result = await build({
   target: 'node20',
   format: 'cjs',
   external: EXTERNAL,
-  plugins: [workspaceLibs],
+  plugins: [workspaceLibs, lazyModules(LAZY)],
   keepNames: true, // Nest and the error messages use class names
   sourcemap: 'linked',
   metafile: true,

@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,4 +97,22 @@ describe('fetchS3Model checksums', () => {
       fetchS3Model(loc, { cacheDir, onnxFile: 'model.onnx', client: new S3Client({ region: 'us-east-1' }) }),
     ).rejects.toThrow(/config\.json: SHA-256 .* S3 says AAAA/);
   });
+});
+
+describe('the S3 client is loaded on first S3 use', () => {
+  it('a process that imports @adrank/embeddings and embeds lexically never loads @aws-sdk/client-s3', () => {
+    const root = join(__dirname, '..', '..', '..', '..');
+    const script = `
+      const { LexicalEmbedder } = require('@adrank/embeddings');
+      const e = new LexicalEmbedder({ dim: 64 });
+      Promise.resolve(e.embed(['신발 추천'])).then((v) => {
+        const sdk = Object.keys(require.cache).some((k) => k.includes('${join('@aws-sdk', 'client-s3')}'));
+        process.stdout.write(JSON.stringify({ sdk, values: v.length }));
+      });`;
+    const out = execFileSync(process.execPath, ['-r', join(root, 'tools/scripts/ts-register.cjs'), '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({ sdk: false, values: 64 });
+  }, 30_000);
 });

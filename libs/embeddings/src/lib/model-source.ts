@@ -13,8 +13,15 @@ import {
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { EmbeddingsError } from './errors';
+
+let s3sdk: typeof import('@aws-sdk/client-s3') | undefined;
+/** The S3 client, required on first use: it takes ~100 ms to load, which a local or hub model never needs. */
+function s3(): typeof import('@aws-sdk/client-s3') {
+  s3sdk ??= require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  return s3sdk;
+}
 
 /** Where a sentence-transformer model comes from. */
 export type ModelLocation =
@@ -110,7 +117,7 @@ export async function fetchS3Model(
     const bad = await firstCorrupt(dir, record);
     if (bad === null) return dir;
   }
-  const client = options.client ?? new S3Client(options.s3 ?? {});
+  const client = options.client ?? new (s3().S3Client)(options.s3 ?? {});
   try {
     const objects = await listPrefix(client, loc.bucket, loc.prefix);
     const wanted = objects.filter(({ rel }) => {
@@ -157,7 +164,7 @@ async function listPrefix(
   let token: string | undefined;
   do {
     const res = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: base, ...(token ? { ContinuationToken: token } : {}) }),
+      new (s3().ListObjectsV2Command)({ Bucket: bucket, Prefix: base, ...(token ? { ContinuationToken: token } : {}) }),
     );
     for (const o of res.Contents ?? []) {
       if (o.Key === undefined) continue;
@@ -177,7 +184,7 @@ async function downloadVerified(
   rel: string,
   path: string,
 ): Promise<CachedFile> {
-  const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+  const res = await client.send(new (s3().GetObjectCommand)({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
   if (res.Body === undefined) throw new EmbeddingsError('MODEL_NOT_FOUND', `s3://${bucket}/${key} has no body`);
   const etag = (res.ETag ?? '').replace(/"/g, '');
   mkdirSync(dirname(path), { recursive: true });

@@ -18,17 +18,24 @@ import {
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+
+interface AwsSdk {
+  s3: typeof import('@aws-sdk/client-s3');
+  storage: typeof import('@aws-sdk/lib-storage');
+  http: typeof import('@smithy/node-http-handler');
+}
+let aws: AwsSdk | undefined;
+
+/** The AWS SDK, required on first S3 use: loading it takes ~100 ms of start-up that a local store never needs. */
+function awsSdk(): AwsSdk {
+  aws ??= {
+    s3: require('@aws-sdk/client-s3') as AwsSdk['s3'],
+    storage: require('@aws-sdk/lib-storage') as AwsSdk['storage'],
+    http: require('@smithy/node-http-handler') as AwsSdk['http'],
+  };
+  return aws;
+}
 
 export type StoreErrorCode = 'NOT_FOUND' | 'PRECONDITION_FAILED' | 'IO' | 'CONFIG';
 
@@ -242,6 +249,7 @@ export interface S3StoreOptions {
 
 /** An S3 prefix as an artifact store; the pointer's compare-and-swap uses S3's conditional writes. */
 export class S3Store implements ArtifactStore {
+  private readonly sdk: AwsSdk;
   private readonly client: S3Client;
   private readonly prefix: string;
   private readonly threshold: number;
@@ -252,11 +260,12 @@ export class S3Store implements ArtifactStore {
     private readonly options: S3StoreOptions = {},
   ) {
     this.prefix = prefix.replace(/^\/+|\/+$/g, '');
+    this.sdk = awsSdk();
     this.client =
       options.client ??
-      new S3Client({
+      new this.sdk.s3.S3Client({
         maxAttempts: options.maxAttempts ?? 5,
-        requestHandler: new NodeHttpHandler({
+        requestHandler: new this.sdk.http.NodeHttpHandler({
           requestTimeout: options.requestTimeoutMs ?? 60_000,
           connectionTimeout: 10_000,
         }),
@@ -281,7 +290,7 @@ export class S3Store implements ArtifactStore {
 
   async getStream(key: string): Promise<Readable> {
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+      const r = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
       return r.Body as Readable;
     } catch (e) {
       throw s3Error(e, `${this.url}/${key}`);
@@ -291,7 +300,7 @@ export class S3Store implements ArtifactStore {
   async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<{ etag: string }> {
     try {
       const r = await this.client.send(
-        new PutObjectCommand({
+        new this.sdk.s3.PutObjectCommand({
           Bucket: this.bucket,
           Key: this.key(key),
           Body: typeof body === 'string' ? Buffer.from(body) : body,
@@ -310,7 +319,7 @@ export class S3Store implements ArtifactStore {
     try {
       if (size <= this.threshold) {
         const r = await this.client.send(
-          new PutObjectCommand({
+          new this.sdk.s3.PutObjectCommand({
             Bucket: this.bucket,
             Key: this.key(key),
             Body: createReadStream(path),
@@ -319,7 +328,7 @@ export class S3Store implements ArtifactStore {
         );
         return { etag: r.ETag ?? '' };
       }
-      const up = new Upload({
+      const up = new this.sdk.storage.Upload({
         client: this.client,
         params: { Bucket: this.bucket, Key: this.key(key), Body: createReadStream(path) },
         partSize: 8 * 1024 * 1024,
@@ -334,7 +343,7 @@ export class S3Store implements ArtifactStore {
 
   async head(key: string): Promise<ObjectInfo | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+      const r = await this.client.send(new this.sdk.s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
       return { key, size: r.ContentLength ?? 0, etag: r.ETag ?? '' };
     } catch (e) {
       const err = s3Error(e, `${this.url}/${key}`);
@@ -351,7 +360,7 @@ export class S3Store implements ArtifactStore {
     try {
       do {
         const r = await this.client.send(
-          new ListObjectsV2Command({
+          new this.sdk.s3.ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: full,
             ...(token ? { ContinuationToken: token } : {}),
@@ -369,7 +378,7 @@ export class S3Store implements ArtifactStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+      await this.client.send(new this.sdk.s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
     } catch (e) {
       throw s3Error(e, `${this.url}/${key}`);
     }
