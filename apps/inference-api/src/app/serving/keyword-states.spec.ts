@@ -105,6 +105,27 @@ describe('KeywordStateCache', () => {
     expect(cache.slotsFor(['a', 'b', 'c'], rowsFor(3, 1), nf)).toBeNull();
   });
 
+  it('evicts by CLOCK: entries used since the hand passed get a second chance; when all did, the hand goes round', () => {
+    const cache = new KeywordStateCache({ a: group() }, 3);
+    const rows = rowsFor(1, 1);
+    const use = (k: string) => cache.slotsFor([k], rows, nf);
+    for (const k of ['a', 'b', 'c']) use(k); // three misses, nothing referenced yet
+    for (const k of ['a', 'b', 'c']) use(k); // three hits: every reference bit set
+    use('d'); // the hand clears a, b, c and comes back to a
+    expect([cache.hits, cache.misses, cache.size]).toEqual([3, 4, 3]);
+    use('b');
+    use('c');
+    expect(cache.misses).toBe(4); // b and c stayed
+    use('a'); // a was the one evicted; coming back, the hand clears b's and c's bits and evicts d (unused since it came)
+    expect(cache.misses).toBe(5);
+    use('d'); // d was evicted; coming back, it takes b's entry (b's bit is still clear)
+    expect(cache.misses).toBe(6);
+    use('c');
+    expect(cache.misses).toBe(6); // c stayed
+    use('b');
+    expect(cache.misses).toBe(7); // b did not
+  });
+
   it('a large cache under many keywords keeps the most used ones (approximate LRU)', () => {
     const cache = new KeywordStateCache({ a: group() }, 100);
     const rows = rowsFor(1, 1);

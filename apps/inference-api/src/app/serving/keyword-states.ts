@@ -1,9 +1,8 @@
 import type { FeatureGroup, StateStore } from '@adrank/lightgbm';
 
-/** A keyword's entries (slot numbers, most recently used first) and when it last moved to the young end of the LRU. */
+/** A keyword's entries (slot numbers, most recently used first). */
 interface Slot {
   ids: number[];
-  touched: number;
 }
 
 /**
@@ -19,8 +18,11 @@ export const VARIANTS_PER_KEYWORD = 4;
  * similarity. The states live in the predictors' own memory ({@link StateStore}, one slot per entry, shared by the
  * models); the feature values each entry came from sit beside it in one array and are compared on every use, so a row
  * only ever starts from a state of its own values: a keyword keeps up to {@link VARIANTS_PER_KEYWORD} variants, and a
- * row matching none gets a new entry. An LRU over keywords, bounded in bytes; the entries one call uses are never
- * evicted during that call.
+ * row matching none gets a new entry. Bounded in bytes; when full, an entry is evicted by the CLOCK policy (an
+ * approximate LRU: a use sets the entry's reference bit, the clock hand clears set bits and evicts the first entry
+ * found clear), so a hit writes one byte instead of moving the keyword in an ordered map — which kept request strings
+ * and map tables alive past young-generation collections. The entries one call uses are never evicted during that
+ * call.
  */
 export class KeywordStateCache<K extends string> {
   private readonly slots = new Map<string, Slot>();
@@ -34,12 +36,16 @@ export class KeywordStateCache<K extends string> {
   private readonly free: number[];
   /** The call that last used each entry: the entries of the running call are not evicted. */
   private readonly usedIn: Int32Array;
+  /** CLOCK reference bits: 1 when the entry was used since the hand last passed it. */
+  private readonly referenced: Uint8Array;
+  /** The keyword of each entry in use. */
+  private readonly owner: string[];
+  /** The next entry the clock hand looks at. */
+  private hand = 0;
   readonly capacity: number;
   private calls = 0;
   /** The slots of the last call (a view of it is returned; no ArrayBuffer per call). */
   private slotScratch = new Int32Array(128);
-  /** Lookups so far: a keyword moves to the young end only when it has not moved in the last half-capacity. */
-  private clock = 0;
   hits = 0;
   misses = 0;
 
@@ -74,6 +80,8 @@ export class KeywordStateCache<K extends string> {
     this.values = new Float64Array(capacity * this.features.length);
     this.free = Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
     this.usedIn = new Int32Array(capacity);
+    this.referenced = new Uint8Array(capacity);
+    this.owner = new Array<string>(capacity).fill('');
   }
 
   /** The state store of one model. */
@@ -98,13 +106,11 @@ export class KeywordStateCache<K extends string> {
     const call = ++this.calls;
     if (this.slotScratch.length < n) this.slotScratch = new Int32Array(Math.max(n, 2 * this.slotScratch.length));
     const out = this.slotScratch.subarray(0, n);
-    const { values, features: feats, usedIn } = this;
+    const { values, features: feats, usedIn, referenced } = this;
     const nf = feats.length;
-    const young = this.capacity >>> 1;
     for (let r = 0; r < n; r++) {
       const key = keywords[r] as string;
       const base = r * width;
-      const now = ++this.clock;
       let slot = this.slots.get(key);
       let id = -1;
       if (slot !== undefined) {
@@ -120,24 +126,21 @@ export class KeywordStateCache<K extends string> {
             break;
           }
         }
-        if (now - slot.touched > young) {
-          // most recently used last (Map order); a keyword used lately stays where it is, which saves the move
-          this.slots.delete(key);
-          this.slots.set(key, slot);
-          slot.touched = now;
-        }
       }
       if (id >= 0) {
         this.hits++;
+        referenced[id] = 1;
       } else {
         this.misses++;
         id = this.take(call);
         for (let i = 0; i < nf; i++) values[id * nf + i] = rows[base + (feats[i] as number)] as number;
         for (const s of this.storeList) s.put(id, rows, base);
+        referenced[id] = 0; // a second chance only once it is used again
+        this.owner[id] = key;
         // the keyword may have lost its slot to the eviction above
         slot = this.slots.get(key);
         if (slot === undefined) {
-          slot = { ids: [], touched: now };
+          slot = { ids: [] };
           this.slots.set(key, slot);
         }
         slot.ids.unshift(id);
@@ -159,19 +162,28 @@ export class KeywordStateCache<K extends string> {
     return out;
   }
 
-  /** A free entry; when none is, the least recently used entry not used by `call` (there is one: rows ≤ capacity). */
+  /**
+   * A free entry; when none is, the first entry at or after the clock hand that was not used since the hand last
+   * passed it (clearing the reference bits it passes) and is not used by `call`. Rows ≤ capacity, so two turns of the
+   * hand find one.
+   */
   private take(call: number): number {
     const id = this.free.pop();
     if (id !== undefined) return id;
-    for (const [key, slot] of this.slots) {
-      const ids = slot.ids;
-      for (let i = ids.length - 1; i >= 0; i--) {
-        const x = ids[i] as number;
-        if (this.usedIn[x] === call) continue;
-        ids.splice(i, 1);
-        if (ids.length === 0) this.slots.delete(key);
-        return x;
+    const { referenced, usedIn, capacity } = this;
+    for (let step = 0; step <= 2 * capacity; step++) {
+      const x = this.hand;
+      this.hand = x + 1 === capacity ? 0 : x + 1;
+      if (usedIn[x] === call) continue;
+      if (referenced[x] === 1) {
+        referenced[x] = 0;
+        continue;
       }
+      const key = this.owner[x] as string;
+      const slot = this.slots.get(key) as Slot;
+      slot.ids.splice(slot.ids.indexOf(x), 1);
+      if (slot.ids.length === 0) this.slots.delete(key);
+      return x;
     }
     throw new Error('keyword state cache: every entry is in use by this call');
   }
