@@ -16,6 +16,8 @@ export {
   parsePointer,
   newVersion,
   ManifestError,
+  BUNDLE_MODEL_FILES,
+  type BundleModelName,
   type BundleManifest,
   type LatestPointer,
 } from './lib/manifest';

@@ -21,6 +21,14 @@ export interface LatestPointer {
   manifest_sha256: string;
 }
 
+/** The LightGBM model files of a bundle (ARCHITECTURE.md's bundle layout), by model: the trainer writes them, the API loads them. */
+export const BUNDLE_MODEL_FILES = {
+  ctr: 'ctr_model.txt',
+  conversion: 'conv_model.txt',
+  ranker: 'ranker_model.txt',
+} as const;
+export type BundleModelName = keyof typeof BUNDLE_MODEL_FILES;
+
 export class ManifestError extends Error {
   override readonly name = 'ManifestError';
 }

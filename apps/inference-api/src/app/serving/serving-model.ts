@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { KeywordEmbeddingCache, LexicalEmbedder, QueryEmbeddingCache, type Embedder } from '@adrank/embeddings';
 import { buildServingRows, KeywordFeatureTable, schemaByHash, type FeatureSchema } from '@adrank/features';
 import { PredictInputError, Predictor, type FeatureGroup } from '@adrank/lightgbm';
-import type { BundleManifest } from '@adrank/model-store';
+import { BUNDLE_MODEL_FILES, type BundleManifest, type BundleModelName } from '@adrank/model-store';
 import { KeywordStateCache } from './keyword-states';
 
-export const MODEL_FILES = { ctr: 'ctr_model.txt', conversion: 'conv_model.txt', ranker: 'ranker_model.txt' } as const;
-export type ModelName = keyof typeof MODEL_FILES;
+/** The bundle's model files (`@adrank/model-store`'s layout), by model. */
+export const MODEL_FILES = BUNDLE_MODEL_FILES;
+export type ModelName = BundleModelName;
 
 /** Per model: decile edges and bin fractions of its scores on the training holdout (`score_distribution.json`). */
 export type ScoreDistribution = Partial<Record<ModelName, { edges: number[]; fractions: number[] }>>;

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { SCHEMA_V1 } from '@adrank/features';
 import { Predictor } from '@adrank/lightgbm';
 import type { Reporter } from '@adrank/job';
-import { BundleError, type BundleStore, type BundleManifest } from '@adrank/model-store';
+import { BUNDLE_MODEL_FILES, BundleError, type BundleStore, type BundleManifest } from '@adrank/model-store';
 import type { CurrentBundle } from './evaluate.step';
 
-export const MODEL_FILES = { ctr: 'ctr_model.txt', conversion: 'conv_model.txt', ranker: 'ranker_model.txt' } as const;
+/** The bundle's model files (`@adrank/model-store`'s layout), by model. */
+export const MODEL_FILES = BUNDLE_MODEL_FILES;
 
 /**
  * The currently published bundle, for the embeddings to reuse and the models to beat: resolved, downloaded into the
