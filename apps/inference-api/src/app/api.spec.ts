@@ -20,6 +20,20 @@ describe('request parsing', () => {
     expect(() => parseRankRequest({ given_word: 'x', top_k: 2.5 }, 10)).toThrow(
       'top_k must be an integer from 1 to 1000',
     );
+    // each candidate is checked, the first bad one named by its index
+    expect(() => parseRankRequest({ given_word: 'x', candidates: ['a', ' ', 'b'] }, 10)).toThrow(
+      'candidates[1] must be a non-empty string',
+    );
+    expect(() => parseRankRequest({ given_word: 'x', candidates: ['a', 'b', 7] }, 10)).toThrow(
+      'candidates[2] must be a non-empty string',
+    );
+    expect(() => parseRankRequest({ given_word: 'x', candidates: ['x'.repeat(513)] }, 10)).toThrow(
+      'candidates[0] is longer than 512 characters',
+    );
+    expect(parseRankRequest({ given_word: 'x', candidates: ['x'.repeat(512), '신발'] }, 10).candidates).toEqual([
+      'x'.repeat(512),
+      '신발',
+    ]);
   });
 
   it('turns instances into schema-ordered rows with NaN for absent and null features', () => {

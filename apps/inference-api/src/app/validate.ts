@@ -74,7 +74,13 @@ export function parseRankRequest(body: unknown, maxCandidates: number): RankRequ
     const c = o['candidates'];
     if (!Array.isArray(c) || c.length < 1 || c.length > maxCandidates)
       bad(`candidates must be an array of 1 to ${maxCandidates} keywords`);
-    out.candidates = (c as unknown[]).map((k, i) => text(k, `candidates[${i}]`, 512));
+    const list = c as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i];
+      // the common case without building a field path per candidate
+      if (typeof k !== 'string' || k.length > 512 || k.trim() === '') text(k, `candidates[${i}]`, 512);
+    }
+    out.candidates = list as string[];
   }
   if (o['top_k'] !== undefined) out.top_k = int(o['top_k'], 'top_k', 1, 1000);
   if (o['hour'] !== undefined) out.hour = int(o['hour'], 'hour', 0, 23);
