@@ -45,7 +45,7 @@ it('every external package that production code imports is a production dependen
   const externals = (JSON.parse(read('tools/scripts/bundle-externals.json')) as { external: string[] }).external;
   const matches = (pkg: string) =>
     externals.some((e) => (e.endsWith('/*') ? pkg.startsWith(e.slice(0, -1)) : pkg === e));
-  // bare imports of the apps' and libs' production sources (tests and testing helpers excluded)
+  // bare imports and requires of the apps' and libs' production sources (tests and testing helpers excluded)
   const imported = new Set<string>();
   const walk = (dir: string): void => {
     for (const f of readdirSync(dir)) {
@@ -53,7 +53,7 @@ it('every external package that production code imports is a production dependen
       if (statSync(p).isDirectory()) {
         if (f !== 'testing' && f !== 'fixtures') walk(p);
       } else if (f.endsWith('.ts') && !/\.(spec|int-spec|parity-spec)\.ts$/.test(f)) {
-        for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import\()\s*'((?:@[\w.-]+\/)?[\w.-]+)/g)) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import\(|require\()\s*'((?:@[\w.-]+\/)?[\w.-]+)/g)) {
           const pkg = m[1] as string;
           if (!pkg.startsWith('@adrank/') && !pkg.startsWith('node:')) imported.add(pkg);
         }
