@@ -2,6 +2,7 @@
  * The API over real HTTP on 127.0.0.1 with bundles the trainer published from generated data: ranking, predictions,
  * health, auth, every client error status, a hot reload through /admin/reload, and fuzzed bodies that never get a 5xx.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -345,6 +346,22 @@ describe('inference-api over HTTP', () => {
       expect(r.status).toBe(200);
       const expected = Predictor.fromText(readFileSync(join(store, 'latest', file), 'utf8')).predict(rows, 3);
       expect(r.json['predictions']).toEqual(Array.from(expected));
+    }
+  });
+
+  it('reads request bodies without AsyncResource#bind (one per body cost Node 20 two deprecate() wrappers)', async () => {
+    // Fastify before 5.12.6 bound its body-parser callback with AsyncResource#bind, which on Node 20 defines the
+    // deprecated `asyncResource` accessor on every bound function: a third of a one-row prediction's CPU. The
+    // package.json override keeps Fastify past it; this fails if a lockfile or Nest update brings it back.
+    const bind = jest.spyOn(AsyncResource.prototype, 'bind');
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await call('POST', '/predict/ctr', { instances: [{ hour: i }] })).status).toBe(200);
+        expect((await call('POST', '/rank', { given_word: 'x', candidates: ['y'] })).status).toBe(200);
+      }
+      expect(bind).not.toHaveBeenCalled();
+    } finally {
+      bind.mockRestore();
     }
   });
 
