@@ -76,7 +76,7 @@ describe('inference-api over HTTP', () => {
     } catch {
       // not JSON: the tests below say which responses must be
     }
-    return { status: res.status, json, headers: res.headers };
+    return { status: res.status, json, text, headers: res.headers };
   };
 
   beforeAll(async () => {
@@ -155,6 +155,9 @@ describe('inference-api over HTTP', () => {
     }
     expect(results.map((x) => x.keyword)).toContain(word); // its own keyword is among its nearest
     expect(r.json).toMatchObject({ given_word: word, model_version: expect.any(String), took_ms: expect.any(Number) });
+    // written as bytes (json/responses.ts): JSON, and exactly what JSON.stringify gives for the same values
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(r.text).toBe(JSON.stringify(r.json));
     const again = await call('POST', '/rank', { given_word: word, top_k: 10, hour: 21, device: 'PC' });
     expect(again.json['results']).toEqual(results);
   });
@@ -346,6 +349,8 @@ describe('inference-api over HTTP', () => {
       expect(r.status).toBe(200);
       const expected = Predictor.fromText(readFileSync(join(store, 'latest', file), 'utf8')).predict(rows, 3);
       expect(r.json['predictions']).toEqual(Array.from(expected));
+      expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(r.text).toBe(JSON.stringify(r.json));
     }
   });
 

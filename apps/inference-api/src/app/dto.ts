@@ -1,4 +1,4 @@
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators, Header, type Type } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -145,5 +145,7 @@ export function PredictionRoute(summary: string, body: Type<unknown>, ok: Type<u
     ApiResponse({ status: 403, type: ErrorDto, description: 'Wrong token' }),
     ApiResponse({ status: 413, type: ErrorDto, description: 'Body over BODY_LIMIT_BYTES' }),
     ApiResponse({ status: 503, type: ErrorDto, description: 'No verified model yet, or shutting down (Retry-After)' }),
+    // the handlers return JSON as bytes (json/responses.ts); errors set their own content type
+    Header('content-type', 'application/json; charset=utf-8'),
   );
 }
