@@ -10,8 +10,13 @@
  * when missing).
  *
  * Needs `pip install lightgbm numpy pandas scikit-learn fastapi uvicorn` for the peer.
- * Options: --duration S (default 8), --connections 8,32,64, --no-peer, --workers N (adrank as N processes sharing the
- * port through node:cluster, and the peer as N uvicorn workers: the measurement behind the one-process-per-pod choice).
+ * Each measured run follows an unmeasured warm-up of the same load on the same side (`--warmup S`, default 2 s): a
+ * run right after start-up measured V8 compiling the server's code on the CPUs the load shares (three starts, `/rank` at 8
+ * connections: 1,110–1,416 req/s in the first 6 s after ready, 1,293–1,623 in the two runs after); the first warm-up's
+ * rate is printed, as the cold figure.
+ * Options: --duration S (default 8), --warmup S (default 2; 0: none), --connections 8,32,64, --no-peer, --workers N
+ * (adrank as N processes sharing the port through node:cluster, and the peer as N uvicorn workers: the measurement
+ * behind the one-process-per-pod choice).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,9 @@ const opt = (name: string, fallback: string): string => {
   return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
 };
 const DURATION = Number(opt('duration', '8'));
+const WARMUP = Number(opt('warmup', '2'));
+if (!(DURATION > 0)) throw new Error(`--duration must be a positive number of seconds, got ${opt('duration', '')}`);
+if (!(WARMUP >= 0)) throw new Error(`--warmup must be a number of seconds ≥ 0, got ${opt('warmup', '')}`);
 const CONNECTIONS = opt('connections', '8,32,64').split(',').map(Number);
 const WORKERS = Number(opt('workers', '1'));
 const ROOT = join(__dirname, '..', '..');
@@ -74,14 +82,14 @@ interface Run {
 }
 
 /** Drives `url` with one body, or cycles each connection through several. */
-async function drive(url: string, body: string | string[], connections: number): Promise<Run> {
+async function drive(url: string, body: string | string[], connections: number, duration = DURATION): Promise<Run> {
   const r = await autocannon({
     url,
     method: 'POST',
     ...(typeof body === 'string' ? { body } : { requests: body.map((b) => ({ method: 'POST' as const, body: b })) }),
     headers: { 'content-type': 'application/json' },
     connections,
-    duration: DURATION,
+    duration,
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
 }
@@ -264,11 +272,16 @@ async function main(): Promise<void> {
       },
     ];
     const rows: string[][] = [];
+    let cold: { name: string; ours: number; peer: number | null } | null = null;
     for (const s of scenarios) {
       for (const c of CONNECTIONS) {
         process.stderr.write(`${s.name} × ${c} …\n`);
+        const warm = (url: string, body: string | string[]) => drive(url, body, c, WARMUP);
+        const wa = WARMUP > 0 ? await warm(oursUrl + s.ours[0], s.ours[1]) : null;
         const a = await drive(oursUrl + s.ours[0], s.ours[1], c);
+        const wb = WARMUP > 0 && peerUrl ? await warm(peerUrl + s.peer[0], s.peer[1]) : null;
         const b = peerUrl ? await drive(peerUrl + s.peer[0], s.peer[1], c) : null;
+        if (cold === null && wa !== null) cold = { name: `${s.name} @${c}`, ours: wa.rps, peer: wb?.rps ?? null };
         rows.push([
           `${s.name} @${c}`,
           fmt(a.rps),
@@ -338,6 +351,10 @@ async function main(): Promise<void> {
           halfRows,
         ),
     );
+    if (cold !== null)
+      console.log(
+        `\ncold: the first ${WARMUP} s after ready (the warm-up of ${cold.name}, not in the table): adrank ${fmt(cold.ours)} req/s, peer ${cold.peer === null ? '—' : fmt(cold.peer)} req/s`,
+      );
     console.log(
       `\nprocess start → ready (local bundle, /health/ready 200): adrank ${fmt(oursReady)} ms (dist/apps/inference-api/main.js${WORKERS > 1 ? `, ${WORKERS} workers` : ''}), peer ${Number.isNaN(peerReady) ? '—' : fmt(peerReady)} ms`,
     );
