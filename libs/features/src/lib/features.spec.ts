@@ -427,6 +427,37 @@ describe('KeywordFeatureTable', () => {
     });
     expect(rows[SCHEMA_V1.indexOf('kw_impressions')]).toBe(0);
     expect(rows[SCHEMA_V1.indexOf('bid_amt')]).toBeNaN(); // unknown keyword, no bid given: missing, not 0
+    expect(() =>
+      buildServingRows(
+        { searchTerm: 'x' },
+        [{ keyword: 'k', similarity: 0 }],
+        t,
+        { hour: 1, device: 'PC', dayOfWeek: 2 },
+        undefined,
+        new Int32Array(0),
+      ),
+    ).toThrow('keywordRows holds 0 values, 1 needed');
+  });
+
+  it('gives each candidate its table row with its features: one number per keyword, −1 without a row', () => {
+    const records = fc.sample(recordsArb, { numRuns: 1, seed: 11 })[0] as PerformanceRecord[];
+    const t = KeywordFeatureTable.build(records, { endDate: '2026-11-06', windowDays: 3, priors: fitPriors(records) });
+    const candidates = [...KEYWORDS, 'never seen', ...KEYWORDS].map((keyword) => ({ keyword, similarity: 0.5 }));
+    const keywordRows = new Int32Array(candidates.length).fill(99);
+    const context = { hour: 1, device: 'PC' as const, dayOfWeek: 2 };
+    const rows = buildServingRows({ searchTerm: TERMS[0] as string }, candidates, t, context, undefined, keywordRows);
+    expect(rows).toEqual(buildServingRows({ searchTerm: TERMS[0] as string }, candidates, t, context));
+    const byKeyword = new Map<string, number>();
+    candidates.forEach((c, i) => {
+      const row = keywordRows[i] as number;
+      expect(row >= 0).toBe(t.hasKeyword(c.keyword));
+      expect(row).toBeLessThan(t.keywordCount);
+      if (byKeyword.has(c.keyword)) expect(row).toBe(byKeyword.get(c.keyword));
+      byKeyword.set(c.keyword, row);
+    });
+    const known = [...byKeyword].filter(([, r]) => r >= 0).map(([, r]) => r);
+    expect(new Set(known).size).toBe(known.length);
+    expect(known.length).toBeGreaterThan(0);
   });
 });
 

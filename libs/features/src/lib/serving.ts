@@ -23,7 +23,9 @@ export interface ServingContext {
 
 /**
  * Feature rows (candidates.length × schema width, row-major) for one query — through the same per-row function the
- * training builder uses, with the history the table holds (the training window's end) and its priors.
+ * training builder uses, with the history the table holds (the training window's end) and its priors. With
+ * `keywordRows`, each candidate's row number in the table is written there too (−1: the table has no row for it): a
+ * dense key per keyword for the caller's own per-keyword arrays, found by the lookup the features need anyway.
  */
 export function buildServingRows(
   query: { searchTerm: string },
@@ -31,6 +33,7 @@ export function buildServingRows(
   table: KeywordFeatureTable,
   context: ServingContext,
   out: Float64Array = new Float64Array(candidates.length * ROW_V1_WIDTH),
+  keywordRows?: Int32Array,
 ): Float64Array {
   if (!Number.isInteger(context.hour) || context.hour < 0 || context.hour > 23)
     throw new Error(`hour must be 0–23, got ${context.hour}`);
@@ -40,8 +43,11 @@ export function buildServingRows(
   if (!(Number.isInteger(dow) && dow >= 0 && dow <= 6)) throw new Error('give dayOfWeek (0–6) or date');
   if (out.length < candidates.length * ROW_V1_WIDTH)
     throw new Error(`out holds ${out.length} values, ${candidates.length * ROW_V1_WIDTH} needed`);
+  if (keywordRows !== undefined && keywordRows.length < candidates.length)
+    throw new Error(`keywordRows holds ${keywordRows.length} values, ${candidates.length} needed`);
   const lookups = table.forSearchTerm(query.searchTerm);
   candidates.forEach((c, i) => {
+    if (keywordRows !== undefined) keywordRows[i] = lookups.keywordRow(c.keyword);
     const s = lookups.keywordStatic(c.keyword);
     writeRowV1(out, i * ROW_V1_WIDTH, {
       similarity: c.similarity,

@@ -350,6 +350,11 @@ export class SearchTermLookups {
     return this.lastRow;
   }
 
+  /** The keyword's row number in the table, −1 when it has none. */
+  keywordRow(keyword: string): number {
+    return this.row(keyword) ?? -1;
+  }
+
   keyword(keyword: string): HistoryAgg | undefined {
     const i = this.row(keyword);
     return i === undefined ? undefined : agg(this.kw, i * KW_COLS);

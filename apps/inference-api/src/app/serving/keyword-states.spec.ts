@@ -137,6 +137,43 @@ describe('KeywordStateCache', () => {
     expect(cache.misses).toBe(1001); // "hot" computed once, never evicted
   });
 
+  it('finds keywords by their dense keys as it does by name: the same entries, hits and evictions', () => {
+    // two caches over the same random calls (30 keywords, 3 value variants each, 5 of them without a key), one given
+    // the keys and one only the names: every call must get the same slots, and the slots the model's predictions
+    const g = group();
+    const byKey = new KeywordStateCache({ a: g }, 24);
+    const byName = new KeywordStateCache({ a: g }, 24);
+    let seed = 12345;
+    const rand = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    for (let call = 0; call < 400; call++) {
+      const n = 1 + rand(12);
+      const words: string[] = [];
+      const keys = new Int32Array(n);
+      const rows = rowsFor(n, 0);
+      for (let r = 0; r < n; r++) {
+        const w = rand(30);
+        words.push(`kw ${w}`);
+        keys[r] = w < 25 ? 1000 + w * 7 : -1; // sparse keys: the head array grows
+        const v = w * 10 + rand(3);
+        rows[r * nf + 1] = v;
+        rows[r * nf + 2] = -v;
+      }
+      const a = Array.from(byKey.slotsFor(words, rows, nf, keys) as Int32Array);
+      const b = Array.from(byName.slotsFor(words, rows, nf) as Int32Array);
+      expect(a).toEqual(b);
+      expect(Array.from(byKey.store('a').predict(rows, n, Int32Array.from(a)))).toEqual(Array.from(p.predict(rows, n)));
+    }
+    expect([byKey.hits, byKey.misses, byKey.size]).toEqual([byName.hits, byName.misses, byName.size]);
+    expect(byKey.hits).toBeGreaterThan(100);
+    expect(byKey.misses).toBeGreaterThan(100); // evictions: 90 variants, 24 entries
+    expect(() => byKey.slotsFor(['x', 'y'], rowsFor(2, 1), nf, new Int32Array(1))).toThrow(
+      'keys holds 1 values, 2 needed',
+    );
+  });
+
   it('sizes itself from a byte budget and refuses models whose groups cover different features', () => {
     const g = group();
     const per = KeywordStateCache.bytesPerEntry({ a: g, b: g });

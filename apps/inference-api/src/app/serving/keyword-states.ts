@@ -1,10 +1,5 @@
 import type { FeatureGroup, StateStore } from '@adrank/lightgbm';
 
-/** A keyword's entries (slot numbers, most recently used first). */
-interface Slot {
-  ids: number[];
-}
-
 /**
  * Value variants kept per keyword. The serving model's group holds the keyword's and the pair's features: a keyword
  * comes with the values of a pair without history for most search terms (one variant), and with its own values for
@@ -25,7 +20,13 @@ export const VARIANTS_PER_KEYWORD = 4;
  * call.
  */
 export class KeywordStateCache<K extends string> {
-  private readonly slots = new Map<string, Slot>();
+  /**
+   * Each keyword's entries form a chain, most recently used first: its head by the keyword's dense key (`keys` of
+   * {@link slotsFor}; −1: none) or, for a keyword without one, by name; `next` links the rest (−1: the end).
+   */
+  private headByKey = new Int32Array(0);
+  private readonly headByName = new Map<string, number>();
+  private readonly next: Int32Array;
   private readonly names: K[];
   private readonly storeList: StateStore[];
   private readonly stores: Record<K, StateStore>;
@@ -38,7 +39,8 @@ export class KeywordStateCache<K extends string> {
   private readonly usedIn: Int32Array;
   /** CLOCK reference bits: 1 when the entry was used since the hand last passed it. */
   private readonly referenced: Uint8Array;
-  /** The keyword of each entry in use. */
+  /** The keyword of each entry in use: its dense key (−1: none) and its name. */
+  private readonly ownerKey: Int32Array;
   private readonly owner: string[];
   /** The next entry the clock hand looks at. */
   private hand = 0;
@@ -51,7 +53,7 @@ export class KeywordStateCache<K extends string> {
 
   /** Bytes per entry: the states of every group, the values, and the bookkeeping. */
   static bytesPerEntry(groups: Record<string, FeatureGroup>): number {
-    let bytes = 120; // map entry, slot list, free list, usage
+    let bytes = 120; // chain link, owner, free list, usage, a share of the heads (an upper bound)
     let features: readonly number[] | undefined;
     for (const g of Object.values(groups)) {
       if (features !== undefined && g.features.join() !== features.join())
@@ -81,6 +83,8 @@ export class KeywordStateCache<K extends string> {
     this.free = Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
     this.usedIn = new Int32Array(capacity);
     this.referenced = new Uint8Array(capacity);
+    this.next = new Int32Array(capacity).fill(-1);
+    this.ownerKey = new Int32Array(capacity).fill(-1);
     this.owner = new Array<string>(capacity).fill('');
   }
 
@@ -96,70 +100,106 @@ export class KeywordStateCache<K extends string> {
 
   /**
    * The entry of every row (`rows`, row-major, `width` values each) for `keywords[r]`: the slot of its state in each
-   * model's store. Entries are computed for rows whose values no entry of their keyword has. Null when the call has
-   * more rows than the cache has entries (the caller evaluates every split instead). The array is reused by the next
-   * call: use it before then.
+   * model's store. Entries are computed for rows whose values no entry of their keyword has. `keys[r]` ≥ 0, when
+   * given, is a dense number for the keyword (its row in the bundle's keyword table: the same keyword must always come
+   * with the same key) that finds its entries through an array instead of a map of names. Null when the call has more
+   * rows than the cache has entries (the caller evaluates every split instead). The array is reused by the next call:
+   * use it before then.
    */
-  slotsFor(keywords: readonly string[], rows: Float64Array, width: number): Int32Array | null {
+  slotsFor(keywords: readonly string[], rows: Float64Array, width: number, keys?: Int32Array): Int32Array | null {
     const n = keywords.length;
     if (n > this.capacity) return null;
+    if (keys !== undefined && keys.length < n) throw new Error(`keys holds ${keys.length} values, ${n} needed`);
     const call = ++this.calls;
     if (this.slotScratch.length < n) this.slotScratch = new Int32Array(Math.max(n, 2 * this.slotScratch.length));
     const out = this.slotScratch.subarray(0, n);
-    const { values, features: feats, usedIn, referenced } = this;
+    const { values, features: feats, usedIn, referenced, next } = this;
     const nf = feats.length;
     for (let r = 0; r < n; r++) {
-      const key = keywords[r] as string;
+      const name = keywords[r] as string;
+      const key = keys !== undefined ? (keys[r] as number) : -1;
       const base = r * width;
-      let slot = this.slots.get(key);
+      let head = this.head(key, name);
       let id = -1;
-      if (slot !== undefined) {
-        const ids = slot.ids;
-        for (let i = 0; i < ids.length; i++) {
-          const x = ids[i] as number;
-          if (matches(values, x * nf, rows, base, feats)) {
-            id = x;
-            if (i > 0) {
-              ids.splice(i, 1);
-              ids.unshift(x);
-            }
-            break;
-          }
+      let prev = -1;
+      for (let x = head; x >= 0; x = next[x] as number) {
+        if (matches(values, x * nf, rows, base, feats)) {
+          id = x;
+          break;
         }
+        prev = x;
       }
       if (id >= 0) {
         this.hits++;
         referenced[id] = 1;
+        if (prev >= 0) {
+          // to the front of its chain
+          next[prev] = next[id] as number;
+          next[id] = head;
+          this.setHead(key, name, id);
+        }
       } else {
         this.misses++;
         id = this.take(call);
         for (let i = 0; i < nf; i++) values[id * nf + i] = rows[base + (feats[i] as number)] as number;
         for (const s of this.storeList) s.put(id, rows, base);
         referenced[id] = 0; // a second chance only once it is used again
-        this.owner[id] = key;
-        // the keyword may have lost its slot to the eviction above
-        slot = this.slots.get(key);
-        if (slot === undefined) {
-          slot = { ids: [] };
-          this.slots.set(key, slot);
+        this.ownerKey[id] = key;
+        this.owner[id] = name;
+        head = this.head(key, name); // the eviction above may have taken an entry of this keyword
+        next[id] = head;
+        this.setHead(key, name, id);
+        // over the cap: the least recently used variant not in this call
+        let count = 1;
+        let last = -1;
+        for (let x = head; x >= 0; x = next[x] as number) {
+          count++;
+          if (usedIn[x] !== call) last = x;
         }
-        slot.ids.unshift(id);
-        if (slot.ids.length > VARIANTS_PER_KEYWORD) {
-          // the least recently used variant not in this call
-          for (let i = slot.ids.length - 1; i > 0; i--) {
-            const x = slot.ids[i] as number;
-            if (usedIn[x] !== call) {
-              slot.ids.splice(i, 1);
-              this.free.push(x);
-              break;
-            }
-          }
+        if (count > VARIANTS_PER_KEYWORD && last >= 0) {
+          this.unlink(last);
+          this.free.push(last);
         }
       }
       usedIn[id] = call;
       out[r] = id;
     }
     return out;
+  }
+
+  /** The first entry of a keyword's chain (−1: none). */
+  private head(key: number, name: string): number {
+    if (key >= 0) return key < this.headByKey.length ? (this.headByKey[key] as number) : -1;
+    return this.headByName.get(name) ?? -1;
+  }
+
+  private setHead(key: number, name: string, id: number): void {
+    if (key >= 0) {
+      if (key >= this.headByKey.length) {
+        const grown = new Int32Array(Math.max(key + 1, 2 * this.headByKey.length, 64)).fill(-1);
+        grown.set(this.headByKey);
+        this.headByKey = grown;
+      }
+      this.headByKey[key] = id;
+    } else if (id < 0) this.headByName.delete(name);
+    else this.headByName.set(name, id);
+  }
+
+  /** Takes entry x out of its keyword's chain. */
+  private unlink(x: number): void {
+    const key = this.ownerKey[x] as number;
+    const name = this.owner[x] as string;
+    const next = this.next;
+    const head = this.head(key, name);
+    if (head === x) this.setHead(key, name, next[x] as number);
+    else {
+      let p = head;
+      while (next[p] !== x) p = next[p] as number;
+      next[p] = next[x] as number;
+    }
+    next[x] = -1;
+    this.owner[x] = '';
+    this.ownerKey[x] = -1;
   }
 
   /**
@@ -179,10 +219,7 @@ export class KeywordStateCache<K extends string> {
         referenced[x] = 0;
         continue;
       }
-      const key = this.owner[x] as string;
-      const slot = this.slots.get(key) as Slot;
-      slot.ids.splice(slot.ids.indexOf(x), 1);
-      if (slot.ids.length === 0) this.slots.delete(key);
+      this.unlink(x);
       return x;
     }
     throw new Error('keyword state cache: every entry is in use by this call');

@@ -60,6 +60,8 @@ export class ServingModel {
   /** Split states of the keyword and pair features per keyword (null: disabled, or a model without that layout). */
   readonly keywordStates: KeywordStateCache<ModelName> | null;
   private readonly buffers: Partial<Record<'rows' | 'score' | 'ctr' | 'conversion', Float64Array>> = {};
+  /** A ranking's candidates' rows in the keyword table (scratch, like {@link buffers}). */
+  private keywordRows = new Int32Array(128);
 
   private constructor(
     readonly version: string,
@@ -175,28 +177,32 @@ export class ServingModel {
       const near = this.keywords.nearest(qv, retrieveK);
       keywords = near.map((n) => n.keyword);
       similarity = Float64Array.from(near, (n) => n.score);
-      known = keywords.map((k) => this.table.hasKeyword(k));
+      known = keywords.map(() => true);
     } else {
       keywords = q.candidates;
       similarity = new Float64Array(keywords.length);
       known = await this.keywords.similarities(qv, keywords, similarity);
-      for (let i = 0; i < known.length; i++)
-        if (known[i] === true) known[i] = this.table.hasKeyword(keywords[i] as string);
     }
     const n = keywords.length;
     if (n === 0) return [];
     // From here to the end nothing awaits: the scratch buffers are this call's alone until it returns.
     const w = this.schema.width;
+    // each candidate's row in the keyword table (−1: none), found by the lookup its features need anyway
+    if (this.keywordRows.length < n) this.keywordRows = new Int32Array(Math.max(n, 2 * this.keywordRows.length));
+    const keywordRows = this.keywordRows;
     const rows = buildServingRows(
       { searchTerm: q.givenWord },
       keywords.map((keyword, i) => ({ keyword, similarity: similarity[i] as number })),
       this.table,
       { hour: q.hour, dayOfWeek: q.dayOfWeek, device: q.device },
       this.scratch('rows', n * w).subarray(0, n * w),
+      keywordRows,
     );
+    // known: embedded from the bundle's keywords and with a row in its table
+    for (let i = 0; i < n; i++) if (known[i] === true) known[i] = (keywordRows[i] as number) >= 0;
     // the ranker scores every candidate; CTR and conversion only the rows returned (all of them without top_k)
     const cache = this.keywordStates;
-    const slots = cache !== null ? cache.slotsFor(keywords, rows, this.schema.width) : null;
+    const slots = cache !== null ? cache.slotsFor(keywords, rows, this.schema.width, keywordRows) : null;
     const score =
       cache !== null && slots !== null
         ? cache.store('ranker').predict(rows, n, slots, { raw: true, out: this.scratch('score', n) })
