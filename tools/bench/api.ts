@@ -14,7 +14,11 @@
  * run right after start-up measured V8 compiling the server's code on the CPUs the load shares (three starts, `/rank` at 8
  * connections: 1,110–1,416 req/s in the first 6 s after ready, 1,293–1,623 in the two runs after); the first warm-up's
  * rate is printed, as the cold figure.
- * Options: --duration S (default 8), --warmup S (default 2; 0: none), --connections 8,32,64, --no-peer, --workers N
+ * `--repeat N` measures every cell N times, alternating the sides, and prints medians (req/s and ratio with their range;
+ * the ratio per repetition, of runs seconds apart): this machine's rate drifts by ±20 % over minutes. The open-loop run
+ * and the start are repeated N times too.
+ * Options: --duration S (default 8), --warmup S (default 2; 0: none), --repeat N (default 1), --connections 8,32,64,
+ * --no-peer, --workers N
  * (adrank as N processes sharing the port through node:cluster, and the peer as N uvicorn workers: the measurement
  * behind the one-process-per-pod choice).
  */
@@ -33,6 +37,9 @@ const opt = (name: string, fallback: string): string => {
 };
 const DURATION = Number(opt('duration', '8'));
 const WARMUP = Number(opt('warmup', '2'));
+const REPEAT = Number(opt('repeat', '1'));
+if (!(Number.isInteger(REPEAT) && REPEAT >= 1))
+  throw new Error(`--repeat must be an integer ≥ 1, got ${opt('repeat', '')}`);
 if (!(DURATION > 0)) throw new Error(`--duration must be a positive number of seconds, got ${opt('duration', '')}`);
 if (!(WARMUP >= 0)) throw new Error(`--warmup must be a number of seconds ≥ 0, got ${opt('warmup', '')}`);
 const CONNECTIONS = opt('connections', '8,32,64').split(',').map(Number);
@@ -79,6 +86,23 @@ interface Run {
   p50: number;
   p99: number;
   errors: number;
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
+/** One run's figure, or with repetitions their median and range: "1,713 (1,292–1,940)". */
+function spread(xs: number[], show: (x: number) => string = (x) => fmt(x)): string {
+  if (xs.length === 1) return show(xs[0] as number);
+  return `${show(median(xs))} (${show(Math.min(...xs))}–${show(Math.max(...xs))})`;
+}
+
+/** p50 / p99 ms of one run, or the medians of the repetitions. */
+function latency(runs: Run[]): string {
+  return `${median(runs.map((r) => r.p50))} / ${median(runs.map((r) => r.p99))}`;
 }
 
 /** Drives `url` with one body, or cycles each connection through several. */
@@ -145,35 +169,44 @@ async function main(): Promise<void> {
       process.stderr.write('building the inference-api bundle …\n');
       execFileSync('npx', ['nx', 'run', 'inference-api:bundle'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
-    const ourPort = await freePort();
-    let t0 = performance.now();
-    const ours = spawn(
-      process.execPath,
-      WORKERS > 1 ? [join(__dirname, 'cluster.cjs'), String(WORKERS), bundle] : [bundle],
-      {
-        env: {
-          ...process.env,
-          ADRANK_MODEL_STORE: store,
-          MODEL_CACHE_DIR: join(dir, 'cache'),
-          API_PORT: String(ourPort),
-          API_HOST: '127.0.0.1',
-          MODEL_POLL_MS: '0',
-          LOG_REQUESTS: 'false',
+    /** Starts adrank with a fresh model cache: the process, its URL, and start → ready in ms. */
+    const startOurs = async (cache: string, env: Record<string, string> = {}) => {
+      const port = await freePort();
+      const t0 = performance.now();
+      const child = spawn(
+        process.execPath,
+        WORKERS > 1 ? [join(__dirname, 'cluster.cjs'), String(WORKERS), bundle] : [bundle],
+        {
+          env: {
+            ...process.env,
+            ADRANK_MODEL_STORE: store,
+            MODEL_CACHE_DIR: join(dir, cache),
+            API_PORT: String(port),
+            API_HOST: '127.0.0.1',
+            MODEL_POLL_MS: '0',
+            LOG_REQUESTS: 'false',
+            ...env,
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
         },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    children.push(ours);
-    const oursUrl = `http://127.0.0.1:${ourPort}`;
-    const oursReady = await waitReady(`${oursUrl}/health/ready`, ours, t0);
-    // with workers, any one may answer first: wait until every one of many probes finds a ready process
-    for (let ok = 0; WORKERS > 1 && ok < 20 * WORKERS;) {
-      ok = (await fetch(`${oursUrl}/health/ready`)).ok ? ok + 1 : 0;
-      if (performance.now() - t0 > 60_000) throw new Error('the workers are not all ready after 60 s');
-    }
+      );
+      children.push(child);
+      const url = `http://127.0.0.1:${port}`;
+      const ready = await waitReady(`${url}/health/ready`, child, t0);
+      // with workers, any one may answer first: wait until every one of many probes finds a ready process
+      for (let ok = 0; WORKERS > 1 && ok < 20 * WORKERS;) {
+        ok = (await fetch(`${url}/health/ready`)).ok ? ok + 1 : 0;
+        if (performance.now() - t0 > 60_000) throw new Error('the workers are not all ready after 60 s');
+      }
+      return { child, url, ready };
+    };
+    const first = await startOurs('cache');
+    const oursUrl = first.url;
+    const oursReady = [first.ready];
 
     let peerUrl = '';
-    let peerReady = NaN;
+    const peerReady: number[] = [];
+    let startPeer: (() => Promise<{ child: ChildProcess; url: string; ready: number }>) | null = null;
     let peerRows: Record<string, number>[] = [];
     if (!args.includes('--no-peer')) {
       process.stderr.write('peer: generating data, training, starting uvicorn …\n');
@@ -204,33 +237,38 @@ async function main(): Promise<void> {
         const c = l.split(',');
         return Object.fromEntries(feats.map((f) => [f, Number(c[head.indexOf(f)])]));
       });
-      const peerPort = await freePort();
-      t0 = performance.now();
-      const peer = spawn(
-        PY,
-        [
-          '-m',
-          'uvicorn',
-          'peer_fastapi:app',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(peerPort),
-          '--workers',
-          String(WORKERS),
-          '--no-access-log',
-          '--log-level',
-          'warning',
-        ],
-        {
-          cwd: PEER,
-          env: { ...process.env, MODEL_DIR: pdir, LGB_NUM_THREADS: '1' },
-          stdio: ['ignore', 'ignore', 'inherit'],
-        },
-      );
-      children.push(peer);
-      peerUrl = `http://127.0.0.1:${peerPort}`;
-      peerReady = await waitReady(`${peerUrl}/health`, peer, t0);
+      startPeer = async () => {
+        const port = await freePort();
+        const t0 = performance.now();
+        const child = spawn(
+          PY,
+          [
+            '-m',
+            'uvicorn',
+            'peer_fastapi:app',
+            '--host',
+            '127.0.0.1',
+            '--port',
+            String(port),
+            '--workers',
+            String(WORKERS),
+            '--no-access-log',
+            '--log-level',
+            'warning',
+          ],
+          {
+            cwd: PEER,
+            env: { ...process.env, MODEL_DIR: pdir, LGB_NUM_THREADS: '1' },
+            stdio: ['ignore', 'ignore', 'inherit'],
+          },
+        );
+        children.push(child);
+        const url = `http://127.0.0.1:${port}`;
+        return { child, url, ready: await waitReady(`${url}/health`, child, t0) };
+      };
+      const p = await startPeer();
+      peerUrl = p.url;
+      peerReady.push(p.ready);
     }
 
     const instance = (i: number) => ({
@@ -273,33 +311,44 @@ async function main(): Promise<void> {
     ];
     const rows: string[][] = [];
     let cold: { name: string; ours: number; peer: number | null } | null = null;
+    /** Per connection count, the median /rank rate of each side: half of the best is the open-loop rate below. */
+    const rankRates: { ours: number; peer: number }[] = [];
     for (const s of scenarios) {
       for (const c of CONNECTIONS) {
         process.stderr.write(`${s.name} × ${c} …\n`);
         const warm = (url: string, body: string | string[]) => drive(url, body, c, WARMUP);
-        const wa = WARMUP > 0 ? await warm(oursUrl + s.ours[0], s.ours[1]) : null;
-        const a = await drive(oursUrl + s.ours[0], s.ours[1], c);
-        const wb = WARMUP > 0 && peerUrl ? await warm(peerUrl + s.peer[0], s.peer[1]) : null;
-        const b = peerUrl ? await drive(peerUrl + s.peer[0], s.peer[1], c) : null;
-        if (cold === null && wa !== null) cold = { name: `${s.name} @${c}`, ours: wa.rps, peer: wb?.rps ?? null };
+        const ours: Run[] = [];
+        const peer: Run[] = [];
+        // repetitions alternate the sides, so a slow spell of the machine lands on both
+        for (let rep = 0; rep < REPEAT; rep++) {
+          const wa = WARMUP > 0 ? await warm(oursUrl + s.ours[0], s.ours[1]) : null;
+          ours.push(await drive(oursUrl + s.ours[0], s.ours[1], c));
+          const wb = WARMUP > 0 && peerUrl ? await warm(peerUrl + s.peer[0], s.peer[1]) : null;
+          if (peerUrl) peer.push(await drive(peerUrl + s.peer[0], s.peer[1], c));
+          if (cold === null && wa !== null) cold = { name: `${s.name} @${c}`, ours: wa.rps, peer: wb?.rps ?? null };
+        }
+        if (s === scenarios[0])
+          rankRates.push({
+            ours: median(ours.map((r) => r.rps)),
+            peer: peer.length ? median(peer.map((r) => r.rps)) : 0,
+          });
+        const ratios = peer.map((b, i) => (ours[i] as Run).rps / b.rps);
         rows.push([
           `${s.name} @${c}`,
-          fmt(a.rps),
-          `${a.p50} / ${a.p99}`,
-          b ? fmt(b.rps) : '—',
-          b ? `${b.p50} / ${b.p99}` : '—',
-          b ? `${(a.rps / b.rps).toFixed(1)}×` : '—',
-          String(a.errors + (b?.errors ?? 0)),
+          spread(ours.map((r) => r.rps)),
+          latency(ours),
+          peer.length ? spread(peer.map((r) => r.rps)) : '—',
+          peer.length ? latency(peer) : '—',
+          ratios.length ? spread(ratios, (x) => `${x.toFixed(1)}×`) : '—',
+          String([...ours, ...peer].reduce((n, r) => n + r.errors, 0)),
         ]);
       }
     }
     // below saturation: /rank at half of each side's best rate over the connection counts above
-    const rankRuns = rows.slice(0, CONNECTIONS.length);
-    const best = (col: number) => Math.max(...rankRuns.map((r) => Number(String(r[col]).replace(/,/g, ''))));
     const scenario = scenarios[0] as (typeof scenarios)[number];
     const halfRows: string[][] = [];
     {
-      const rate = Math.max(1, Math.round(best(1) / 2));
+      const rate = Math.max(1, Math.round(Math.max(...rankRates.map((r) => r.ours)) / 2));
       process.stderr.write(`/rank at half rate (${rate} req/s) …\n`);
       // each open-loop run in a plain Node process of its own: this one's heap (autocannon's runs, the TypeScript
       // compiler) would pause the client, and its pauses would count as the server's latency
@@ -313,20 +362,28 @@ async function main(): Promise<void> {
         );
         return JSON.parse(out) as PacedRun;
       };
-      const a = paced(oursUrl + scenario.ours[0], scenario.ours[1], rate);
-      let b: PacedRun | null = null;
-      let peerRate = NaN;
-      if (peerUrl) {
-        peerRate = Math.max(1, Math.round(best(3) / 2));
-        b = paced(peerUrl + scenario.peer[0], scenario.peer[1], peerRate);
+      const peerRate = peerUrl ? Math.max(1, Math.round(Math.max(...rankRates.map((r) => r.peer)) / 2)) : NaN;
+      const a: PacedRun[] = [];
+      const b: PacedRun[] = [];
+      for (let rep = 0; rep < REPEAT; rep++) {
+        a.push(paced(oursUrl + scenario.ours[0], scenario.ours[1], rate));
+        if (peerUrl) b.push(paced(peerUrl + scenario.peer[0], scenario.peer[1], peerRate));
       }
+      const pacedLatency = (runs: PacedRun[]) =>
+        `${spread(
+          runs.map((r) => r.p50),
+          (x) => String(x),
+        )} / ${spread(
+          runs.map((r) => r.p99),
+          (x) => String(x),
+        )}`;
       halfRows.push([
         '/rank 100 candidates, half of best rate, open loop, ≤ 8 connections',
-        `${fmt(a.rps)} (asked ${fmt(rate)})`,
-        `${a.p50} / ${a.p99}`,
-        b ? `${fmt(b.rps)} (asked ${fmt(peerRate)})` : '—',
-        b ? `${b.p50} / ${b.p99}` : '—',
-        String(a.errors + (b?.errors ?? 0)),
+        `${spread(a.map((r) => r.rps))} (asked ${fmt(rate)})`,
+        pacedLatency(a),
+        b.length ? `${spread(b.map((r) => r.rps))} (asked ${fmt(peerRate)})` : '—',
+        b.length ? pacedLatency(b) : '—',
+        String([...a, ...b].reduce((n, r) => n + r.errors, 0)),
       ]);
     }
     console.log(
@@ -351,12 +408,30 @@ async function main(): Promise<void> {
           halfRows,
         ),
     );
+    // more starts, alternating the sides, each process stopped before the next starts
+    const stop = (c: ChildProcess) =>
+      new Promise<void>((resolve) => {
+        if (c.exitCode !== null || c.signalCode !== null) return resolve();
+        c.once('exit', () => resolve());
+        c.kill('SIGTERM');
+      });
+    for (let rep = 1; rep < REPEAT; rep++) {
+      process.stderr.write(`start → ready, start ${rep + 1} …\n`);
+      const o = await startOurs(`cache-${rep}`, { SHUTDOWN_DELAY_MS: '0' });
+      oursReady.push(o.ready);
+      await stop(o.child);
+      if (startPeer !== null) {
+        const p = await startPeer();
+        peerReady.push(p.ready);
+        await stop(p.child);
+      }
+    }
     if (cold !== null)
       console.log(
         `\ncold: the first ${WARMUP} s after ready (the warm-up of ${cold.name}, not in the table): adrank ${fmt(cold.ours)} req/s, peer ${cold.peer === null ? '—' : fmt(cold.peer)} req/s`,
       );
     console.log(
-      `\nprocess start → ready (local bundle, /health/ready 200): adrank ${fmt(oursReady)} ms (dist/apps/inference-api/main.js${WORKERS > 1 ? `, ${WORKERS} workers` : ''}), peer ${Number.isNaN(peerReady) ? '—' : fmt(peerReady)} ms`,
+      `\nprocess start → ready (local bundle, /health/ready 200): adrank ${spread(oursReady)} ms (dist/apps/inference-api/main.js${WORKERS > 1 ? `, ${WORKERS} workers` : ''}, fresh model cache), peer ${peerReady.length ? spread(peerReady) : '—'} ms${REPEAT > 1 ? ` (medians of ${REPEAT} starts)` : ''}`,
     );
   } finally {
     for (const c of children) c.kill('SIGTERM');
