@@ -97,8 +97,8 @@ export class ApiController {
       dist,
       results.map((r) => r.conversion_probability),
     );
-    // the bytes JSON.stringify would give, written directly (json/responses.ts: a third of the CPU of a ranking's
-    // response went to formatting doubles and re-encoding the string)
+    // the bytes JSON.stringify would give, written directly (json/responses.ts: ~120 µs less CPU per ranking than
+    // formatting its 400 doubles with V8 and encoding the string twice)
     return rankResponseJson({
       model_version: active.version,
       given_word: req.given_word,
