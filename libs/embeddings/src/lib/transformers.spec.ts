@@ -11,10 +11,12 @@ const maxDiff = (a: Float32Array, b: Float32Array): number =>
 
 describe('TransformersEmbedder on the tiny BERT fixture (onnxruntime-node, offline)', () => {
   let e: TransformersEmbedder;
+  // loading onnxruntime and transformers.js took over 5 s (Jest's default) once, while the unit suites ran two at a
+  // time on two vCPUs
   beforeAll(async () => {
     e = await TransformersEmbedder.load({ model: TINY_BERT_DIR, batchSize: 4 });
-  });
-  afterAll(() => e.close());
+  }, 60_000);
+  afterAll(() => (e as TransformersEmbedder | undefined)?.close()); // undefined when the load failed
 
   it('equals PyTorch mean pooling + normalisation within 1e-5, at max_length 128 and 16', async () => {
     for (const [len, want] of golden.embeddings) {
