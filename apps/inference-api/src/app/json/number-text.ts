@@ -4,7 +4,7 @@
  *
  * Why not `String(x)`: a `/rank` response has 400 doubles, and V8 takes ~170 ns for each (its shortest-digits search
  * plus a new heap string) — most of the 74 µs `JSON.stringify` spends on the response. Here a double in
- * [1e-8, 1e14) — every score, CTR, probability and similarity the API returns — costs a few dozen ns:
+ * [1e-8, 1e14) — every score, CTR, probability and similarity the API returns — costs 70–85 ns here:
  *
  * - `y = x · 10^s` is scaled into [10^14, 10^15) and computed exactly as `p + e` (Dekker's product of two doubles:
  *   10^s is exact for s ≤ 22), so `y = I + F` with I the 15 leading digits and F ∈ [0, 1) the rest.
